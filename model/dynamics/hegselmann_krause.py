@@ -1,0 +1,93 @@
+"""Hegselmann-Krause bounded confidence: everyone moves to the mean of the opinions near theirs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from model.dynamics._network import Ties, as_csr, ties
+from model.dynamics._params import check_real
+from model.dynamics._rule import InfluenceRule
+
+__all__ = ["HegselmannKrause"]
+
+#: Up to this many connected agents a complete graph is handled with a dense N x N comparison;
+#: above it with sorted opinions and prefix sums (O(N log N)).
+DENSE_LIMIT = 3000
+
+
+class HegselmannKrause(InfluenceRule):
+    r"""Hegselmann & Krause (2002) bounded confidence, synchronous.
+
+    .. math:: x_i(t+1) = \frac{1}{|I_i(t)|} \sum_{j \in I_i(t)} x_j(t), \qquad
+              I_i(t) = \{\, j \in \{i\} \cup N(i) : |x_i(t) - x_j(t)| \le \varepsilon \,\}
+
+    The agent itself is always in :math:`I_i` and the inequality is **non-strict** (``<=``), as
+    in the source, where every agent sees every other (complete graph); on a network
+    :math:`N(i)` is the set of agents ``j`` with ``W[i, j] != 0`` (self-loops ignored). Tie
+    weights do not enter: the mean is unweighted, as in the source. Agents without ties keep
+    their opinion.
+
+    Parameters
+    ----------
+    epsilon : float
+        Confidence bound :math:`\varepsilon`, in [0, inf). Default 0.2.
+
+    References
+    ----------
+    Hegselmann, R. & Krause, U. (2002). Opinion dynamics and bounded confidence: models, analysis
+    and simulation. *J. Artif. Soc. Soc. Simul.* 5(3):2.
+    """
+
+    name: ClassVar[str] = "hegselmann_krause"
+    parameters: ClassVar[tuple[str, ...]] = ("epsilon",)
+    synchronous: ClassVar[bool] = True
+
+    def __init__(self, *, epsilon: float = 0.2) -> None:
+        self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf)
+
+    def step(
+        self,
+        W: sp.csr_array,
+        x: np.ndarray,
+        anchors: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """One synchronous step: every agent moves to the mean of its confidence set."""
+        tie = ties(as_csr(W))
+        x = np.asarray(x, dtype=np.float64)
+        if tie.is_complete():
+            agents = tie.connected_agents
+            new = x.copy()
+            if agents.shape[0] <= DENSE_LIMIT:
+                new[agents] = _dense_means(x[agents], self.epsilon)
+            else:
+                new[agents] = _sorted_means(x[agents], self.epsilon)
+            return new
+        return _tie_means(tie, x, self.epsilon)
+
+
+def _tie_means(tie: Ties, x: np.ndarray, epsilon: float) -> np.ndarray:
+    """Confidence-set means from the tie arrays (x[target] against x[source])."""
+    near = np.abs(x[tie.target] - x[tie.source]) <= epsilon
+    rows = tie.source[near]
+    total = np.bincount(rows, weights=x[tie.target[near]], minlength=tie.n) + x
+    count = np.bincount(rows, minlength=tie.n) + 1.0
+    return total / count
+
+
+def _dense_means(x: np.ndarray, epsilon: float) -> np.ndarray:
+    """Confidence-set means on the complete graph by an all-pairs comparison."""
+    near = np.abs(x[:, None] - x[None, :]) <= epsilon
+    return (near @ x) / near.sum(axis=1)
+
+
+def _sorted_means(x: np.ndarray, epsilon: float) -> np.ndarray:
+    """Confidence-set means on the complete graph from sorted opinions and prefix sums."""
+    order = np.sort(x)
+    prefix = np.concatenate(([0.0], np.cumsum(order)))
+    lo = np.searchsorted(order, x - epsilon, side="left")
+    hi = np.searchsorted(order, x + epsilon, side="right")
+    return (prefix[hi] - prefix[lo]) / (hi - lo)
