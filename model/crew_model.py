@@ -1,0 +1,590 @@
+"""The crew cohesion model: composes the ship, the crew and the sub-models into one day.
+
+>>> from model import CrewModel
+>>> model = CrewModel(rng=1)
+>>> model.breach(deaths=3)          # the story's hull breach
+>>> model.run(7)
+>>> model.series()[["day", "support_continue", "vote_change_requests"]].tail(1)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from model.crew import CrewMember, CrewState, Role, Vote
+from model.events import Births, Breaches, Mortality, breach_victims
+from model.grief import Grief
+from model.influence import make_influence
+from model.leadership import Leadership
+from model.metrics import SERIES_COLUMNS, CollapseWatch, measure
+from model.network import SocialNetwork, TieKind
+from model.parameters import TONES, Parameters
+from model.referendum import Petition, ReferendumResult, count_votes, intentions
+from model.ship import build_ship
+
+#: The recorded referendum was three months before day 0 (story).
+RECORDED_REFERENDUM_DAY = -90
+#: Initial beliefs are kept off the extremes (they are probabilities of support).
+BELIEF_FLOOR = 0.01
+
+
+def seed_sequence(rng: Any) -> np.random.SeedSequence:
+    """The run's SeedSequence from an integer seed, a SeedSequence or None (fresh entropy)."""
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if rng is None or (
+        isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0
+    ):
+        return np.random.SeedSequence(rng)
+    raise ValueError(
+        f"rng={rng!r} is invalid: expected a whole-number seed >= 0, a "
+        "numpy.random.SeedSequence, or None"
+    )
+
+
+class CrewModel(mesa.Model):
+    """Social cohesion aboard a generation ship of ``n_crew`` people, one step a day.
+
+    Args:
+        rng: Seed (int >= 0), ``numpy.random.SeedSequence`` or None. The same parameters and
+            seed give identical series and events.
+        **params: Any parameter of :class:`model.parameters.Parameters` by name. Invalid
+            values raise ValueError naming the parameter, the value and the valid range.
+
+    The public verbs: :meth:`step`, :meth:`run`; interventions :meth:`breach`,
+    :meth:`memorial`, :meth:`broadcast`, :meth:`mitigate`, :meth:`call_referendum`; outputs
+    :meth:`series`, :meth:`events`, :meth:`snapshot`, :meth:`graph`, :attr:`referendums`.
+    """
+
+    def __init__(self, *, rng: Any = None, **params: Any) -> None:
+        p = params.pop("parameters", None) or Parameters.from_mapping(params)
+        self.seed = seed_sequence(rng)
+        ship_seed, belief_seed, run_seed = self.seed.spawn(3)
+        super().__init__(rng=np.random.default_rng(run_seed))
+        self.p: Parameters = p
+        self.day = 0
+        self.counts = {"deaths": 0, "breaches": 0, "births": 0}
+        self._events: list[dict[str, Any]] = []
+        self.referendums: list[ReferendumResult] = []
+
+        self.layout = build_ship(p, np.random.default_rng(ship_seed))
+        self.state = self._initial_state()
+        weights = {
+            TieKind.HOUSEHOLD: p.weight_household,
+            TieKind.FRIEND: p.weight_friend,
+            TieKind.NEIGHBOUR: p.weight_neighbour,
+            TieKind.COWORKER: p.weight_coworker,
+        }
+        self.network = SocialNetwork(p.n_crew, *self.layout.ties, weights)
+        self.crew: list[CrewMember] = list(
+            CrewMember.create_agents(self, p.n_crew, slot=np.arange(p.n_crew))
+        )
+        self.captain = int(np.flatnonzero(self.state.role == Role.CAPTAIN)[0])
+        self.influence = make_influence(
+            p.influence, p.influence_rate, p.anchoring, p.confidence_bound
+        )
+        self._update_frozen()
+
+        self.mortality = Mortality(self)
+        self.births = Births(self)
+        self.breaches = Breaches(
+            p.impact_rate * p.penetration_probability, p.mitigation_efficacy, p.mitigation_days
+        )
+        self.grief = Grief(self)
+        self.leadership = Leadership(self)
+        self.petition = Petition(self)
+        self.collapse = CollapseWatch(p.collapse_level, p.collapse_days)
+
+        self._initial_beliefs(np.random.default_rng(belief_seed))
+        self.mission = Vote.CONTINUE
+        self._record_start_referendum()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in SERIES_COLUMNS}
+        )
+        self._collect()
+        if p.debug:
+            self.check_invariants()
+
+    # --- initialisation -------------------------------------------------------------------
+    def _initial_state(self) -> CrewState:
+        L, n = self.layout, self.p.n_crew
+        return CrewState(
+            birth_day=-L.age * 365.0,
+            household=L.household.astype(np.int64),
+            section=L.section.astype(np.int64),
+            compartment=L.compartment.astype(np.int64),
+            department=L.department,
+            role=L.role,
+            alive=np.ones(n, dtype=bool),
+            belief=np.full(n, 0.5),
+            anchor=np.full(n, 0.5),
+            trust=np.full(n, self.p.initial_trust),
+            trust_baseline=np.full(n, self.p.initial_trust),
+            grief=np.zeros(n),
+            recorded_vote=np.full(n, Vote.NONE, dtype=np.int8),
+            requested=np.zeros(n, dtype=bool),
+        )
+
+    def _initial_beliefs(self, rng: np.random.Generator) -> None:
+        """Household-correlated beliefs around 0.5, settled by ``burn_in_days`` of influence.
+
+        x_i = 0.5 + s (sqrt(h) z_household + sqrt(1 - h) z_i), with s ``belief_spread`` and h
+        ``household_homophily``; the anchors are these draws.
+        """
+        p, state = self.p, self.state
+        h = p.household_homophily
+        z_house = rng.standard_normal(self.layout.n_households)[state.household]
+        z_self = rng.standard_normal(p.n_crew)
+        x = 0.5 + p.belief_spread * (np.sqrt(h) * z_house + np.sqrt(1 - h) * z_self)
+        np.clip(x, BELIEF_FLOOR, 1 - BELIEF_FLOOR, out=x)
+        x[self.captain] = p.captain_private_belief
+        state.belief[:] = x
+        state.anchor[:] = x
+        W = self.network.adjacency
+        for _ in range(p.burn_in_days):
+            self.influence.step(W, state.belief, state.anchor, rng)
+
+    def _record_start_referendum(self) -> None:
+        """The referendum three months ago: 'continue' won by exactly ``referendum_margin``.
+
+        Beliefs and anchors of everyone but the captain are shifted by one constant so that
+        exactly the right number of voters sit at or above 0.5; each voter's recorded vote is
+        their intention then, so nobody wants to change their vote at day 0.
+        """
+        p, state = self.p, self.state
+        voters = self.voters()
+        voted = voters.copy()
+        if p.turnout < 1.0:
+            idx = np.flatnonzero(voters)
+            voted[idx[self.rng.random(len(idx)) >= p.turnout]] = False
+        if (voted.sum() + p.referendum_margin) % 2:  # parity: one voter stayed home
+            voted[np.flatnonzero(voted & ~self.frozen)[-1:]] = False
+        n_voted = int(voted.sum())
+        if abs(p.referendum_margin) > n_voted:
+            raise ValueError(
+                f"referendum_margin={p.referendum_margin} is invalid: only {n_voted} of this "
+                f"crew voted; expected a margin from {-n_voted} to {n_voted}"
+            )
+        fixed = voted & self.frozen
+        fixed_continue = int(np.count_nonzero(state.belief[fixed] >= 0.5))
+        need = (n_voted + p.referendum_margin) // 2 - fixed_continue
+        free = np.sort(state.belief[voted & ~self.frozen])[::-1]
+        if not 0 <= need <= len(free):
+            raise ValueError(
+                f"referendum_margin={p.referendum_margin} is invalid: it cannot be reached with "
+                f"the captain's vote fixed by captain_private_belief="
+                f"{p.captain_private_belief}"
+            )
+        upper = free[need - 1] if need > 0 else free[0] + 1.0
+        lower = free[need] if need < len(free) else free[-1] - 1.0
+        shift = 0.5 - (upper + lower) / 2.0
+        move = ~self.frozen
+        state.belief[move] = np.clip(state.belief[move] + shift, 0.0, 1.0)
+        state.anchor[move] = np.clip(state.anchor[move] + shift, 0.0, 1.0)
+        state.recorded_vote[voted] = self.intention[voted]
+        cont = int(np.count_nonzero(state.recorded_vote == Vote.CONTINUE))
+        div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
+        outcome = "divert" if div > cont else "continue"
+        self.mission = Vote.CONTINUE if outcome == "continue" else Vote.DIVERT
+        result = ReferendumResult(
+            RECORDED_REFERENDUM_DAY,
+            cont,
+            div,
+            int(voters.sum()) - cont - div,
+            outcome,
+            "recorded",
+        )
+        self.referendums.append(result)
+        self.log("referendum", _describe(result), day=RECORDED_REFERENDUM_DAY, count=result.margin)
+
+    # --- the day ------------------------------------------------------------------------
+    def step(self) -> None:
+        """One day aboard: hazards, births, leadership, influence, grief, petition, metrics."""
+        self.day += 1
+        self._hazards()
+        self._births()
+        self.leadership.daily(self)
+        self._influence()
+        self.grief.daily(self, self.leadership.framing, self.mission_value)
+        self.leadership.recover_trust(self, self.breaches.mitigating)
+        self._petition()
+        self._collect()
+        if self.p.debug:
+            self.check_invariants()
+
+    def run(self, days: int, progress: bool = False) -> CrewModel:
+        """Advance ``days`` days; returns the model."""
+        if isinstance(days, bool) or not isinstance(days, int | np.integer) or days < 0:
+            raise ValueError(f"days={days!r} is invalid: expected a whole number >= 0")
+        steps = range(int(days))
+        if progress:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc="days", unit="day")
+        for _ in steps:
+            self.step()
+        return self
+
+    def _hazards(self) -> None:
+        if self.breaches.finish_due(self.day):
+            self.log(
+                "mitigation",
+                f"reinforcement completed: breach risk now {self.breaches.current_rate:.4f} a year",
+            )
+        dead = self.mortality.draw(self)
+        if len(dead):
+            self.kill(dead, cause="background")
+        for _ in range(self.breaches.occurs(self.rng)):
+            if self.state.alive.any():
+                self.breach(source="hazard")
+
+    def _births(self) -> None:
+        households = self.births.draw(self)
+        if len(households) == 0:
+            return
+        state = self.state
+        anyone = np.array([np.flatnonzero(state.household == h)[0] for h in households])
+        family_belief = np.array(
+            [state.belief[(state.household == h) & state.alive].mean() for h in households]
+        )
+        slots = state.append(
+            birth_day=np.full(len(households), float(self.day)),
+            household=households,
+            section=state.section[anyone],
+            compartment=state.compartment[anyone],
+            department=np.zeros(len(households)),
+            role=np.full(len(households), Role.CHILD),
+            alive=np.ones(len(households), dtype=bool),
+            belief=family_belief,
+            anchor=family_belief,
+            trust=np.full(len(households), self.p.initial_trust),
+            trust_baseline=np.full(len(households), self.p.initial_trust),
+            recorded_vote=np.full(len(households), Vote.NONE),
+        )
+        for slot, h in zip(slots, households, strict=True):
+            kin = np.flatnonzero((state.household == h) & state.alive)
+            kin = kin[kin != slot]
+            self.network.add_ties(np.full(len(kin), slot), kin, TieKind.HOUSEHOLD)
+            self.crew.append(CrewMember(self, slot))
+            self.log(
+                "birth",
+                f"born into household {h}",
+                slot=int(slot),
+                section=int(state.section[slot]),
+            )
+        self.network.flush(state.size)
+        self.counts["births"] += len(slots)
+        self._update_frozen()
+
+    def _influence(self) -> None:
+        state = self.state
+        private = state.belief[self.captain]
+        speaking = self.leadership.strategy != "silent"
+        if speaking and state.alive[self.captain]:  # the crew hears her public stance
+            state.belief[self.captain] = (
+                self.leadership.private_belief
+                if self.leadership.strategy == "candid"
+                else self.mission_value
+            )
+        state.belief[:] = self.influence.step(
+            self.network.adjacency, state.belief, state.anchor, self.rng
+        )
+        state.belief[self.captain] = private
+
+    def _petition(self) -> None:
+        voters = self.voters()
+        filed = self.petition.daily(self, voters)
+        if filed:
+            self.log("requests", f"{filed} asked to change their vote", count=filed)
+        self._signatures = self.petition.signatures(self, voters)
+        if self.petition.due(self, self._signatures, int(voters.sum())):
+            self.petition.scheduled_day = None
+            self._hold_referendum("petition")
+            self._signatures = 0
+
+    def _collect(self) -> None:
+        voters = self.voters()
+        signatures = getattr(self, "_signatures", 0)
+        self.today = measure(self, voters, signatures)
+        self.datacollector.collect(self)
+        if self.collapse.update(self.day, self.today["cohesion"]):
+            self.log(
+                "collapse",
+                f"morale collapsed: cohesion below {self.p.collapse_level} for "
+                f"{self.p.collapse_days} days",
+                count=self.p.collapse_days,
+            )
+
+    # --- deaths ---------------------------------------------------------------------------
+    def kill(
+        self, slots: np.ndarray, cause: str, public: bool = False, section: int | None = None
+    ) -> None:
+        """Deaths: grief and trust for those hit, then removal from the ship and network."""
+        slots = np.asarray(slots, dtype=np.int64)
+        state = self.state
+        slots = slots[state.alive[slots]]
+        if len(slots) == 0:
+            return
+        impact = self.grief.impacts(self, slots, public)
+        self.grief.add(self, impact)
+        self.leadership.erode_trust(self, impact)
+        state.alive[slots] = False
+        self.network.remove(slots)
+        for slot in slots:
+            self.crew[slot].remove()
+            self.log(
+                "death",
+                cause,
+                slot=int(slot),
+                section=int(state.section[slot]),
+                compartment=int(state.compartment[slot]),
+                cause=cause,
+            )
+        self.counts["deaths"] += len(slots)
+        if not state.alive[self.captain]:
+            self._succession()
+        self.leadership.respond_to_deaths(public)
+        self._update_frozen()
+
+    def _succession(self) -> None:
+        """The most senior living officer (else the oldest adult) becomes captain."""
+        state = self.state
+        ages = self.ages()
+        for pool in (
+            state.alive & (state.role == Role.OFFICER),
+            state.alive & (ages >= self.p.voting_age),
+            state.alive,
+        ):
+            if pool.any():
+                new = int(np.flatnonzero(pool)[np.argmax(ages[pool])])
+                state.role[new] = Role.CAPTAIN
+                self.captain = new
+                self.leadership.private_belief = float(state.belief[new])
+                self.log("succession", f"crew member {new} takes command", slot=new)
+                return
+
+    # --- interventions --------------------------------------------------------------------
+    def breach(
+        self,
+        deaths: int | None = 3,
+        section: int | None = None,
+        compartment: int | None = None,
+        source: str = "intervention",
+    ) -> dict:
+        """A hull breach now: kills ``deaths`` people in one compartment and displaces its
+        section's families. With ``deaths=None`` the toll is drawn (Poisson of
+        ``breach_deaths``). Returns where it struck and who died."""
+        if deaths is not None and (
+            isinstance(deaths, bool) or not isinstance(deaths, int | np.integer) or deaths < 0
+        ):
+            raise ValueError(f"deaths={deaths!r} is invalid: expected a whole number >= 0")
+        L = self.layout
+        if section is not None and not (
+            isinstance(section, int | np.integer) and 0 <= section < L.n_sections
+        ):
+            raise ValueError(f"section={section!r} is invalid: expected 0 to {L.n_sections - 1}")
+        if compartment is not None and not (
+            isinstance(compartment, int | np.integer) and 0 <= compartment < L.n_compartments
+        ):
+            raise ValueError(
+                f"compartment={compartment!r} is invalid: expected 0 to {L.n_compartments - 1}"
+            )
+        section, compartment, victims = breach_victims(self, deaths, section, compartment)
+        state = self.state
+        home = state.alive & (state.section == section)
+        displaced = int(len(np.unique(state.household[home])))
+        self.counts["breaches"] += 1
+        self.log(
+            "breach",
+            f"hull breach in section {section}, compartment {compartment}: "
+            f"{len(victims)} dead, {displaced} families displaced",
+            count=len(victims),
+            section=section,
+            compartment=compartment,
+            cause=source,
+        )
+        displacement = np.where(home, self.p.displacement_grief, 0.0)
+        self.grief.add(self, displacement)
+        self.kill(victims, cause="breach", public=True)
+        if self.p.mitigate_after_breach:
+            self.mitigate(source="strategy")
+        return {
+            "day": self.day,
+            "section": section,
+            "compartment": compartment,
+            "deaths": len(victims),
+            "displaced_households": displaced,
+        }
+
+    def memorial(self) -> None:
+        """Hold a memorial service now ('their deaths count for something')."""
+        self.broadcast("memorial")
+
+    def broadcast(self, tone: str, source: str = "intervention") -> None:
+        """The captain speaks now, in one of the tones reassure, memorial or candid."""
+        self.leadership.deliver(self, tone)
+        kind = "memorial" if tone == "memorial" else "message"
+        self.log(kind, f"captain: {tone} ({source})", cause=source)
+
+    def mitigate(self, source: str = "intervention") -> bool:
+        """Start reinforcing the sections; False if work is already under way."""
+        started = self.breaches.start_mitigation(self.day)
+        if started:
+            self.log(
+                "mitigation",
+                f"reinforcement started ({source}), done on day "
+                f"{self.day + self.p.mitigation_days}",
+                cause=source,
+            )
+        return started
+
+    def call_referendum(self) -> ReferendumResult:
+        """Hold a referendum now; returns its result (also appended to ``referendums``)."""
+        return self._hold_referendum("captain")
+
+    def _hold_referendum(self, trigger: str) -> ReferendumResult:
+        result = count_votes(self, self.voters(), trigger)
+        self.referendums.append(result)
+        new_mission = Vote.CONTINUE if result.outcome == "continue" else Vote.DIVERT
+        self.log("referendum", _describe(result), count=result.margin, cause=trigger)
+        if new_mission != self.mission:
+            self.mission = new_mission
+            self.log("mission", f"mission changed: {result.outcome}")
+        if hasattr(self, "today"):  # keep today's row current when called between steps
+            self.today["referendums"] = len(self.referendums) - 1
+            self.today["vote_change_requests"] = 0
+        return result
+
+    # --- views ----------------------------------------------------------------------------
+    def ages(self) -> np.ndarray:
+        """Age in years of every slot today."""
+        return (self.day - self.state.birth_day) / 365.0
+
+    def voters(self) -> np.ndarray:
+        """Mask of living crew of voting age."""
+        return self.state.alive & (self.ages() >= self.p.voting_age)
+
+    @property
+    def intention(self) -> np.ndarray:
+        """Vote each slot would cast today (Vote values)."""
+        return intentions(self.state.belief)
+
+    @property
+    def mission_value(self) -> float:
+        """1.0 while the mission is to continue to Tau Ceti, 0.0 once diverted."""
+        return 1.0 if self.mission == Vote.CONTINUE else 0.0
+
+    @property
+    def listeners(self) -> np.ndarray:
+        """Mask of who hears the captain: the living, except the captain."""
+        return self.state.alive & ~self.frozen
+
+    @property
+    def collapse_day(self) -> int | None:
+        """Day morale collapsed, or None."""
+        return self.collapse.collapse_day
+
+    def _update_frozen(self) -> None:
+        self.frozen = ~self.state.alive
+        self.frozen[self.captain] = True
+        if hasattr(self.influence, "frozen"):
+            self.influence.frozen = self.frozen
+
+    def log(self, kind: str, detail: str, day: int | None = None, **fields: Any) -> None:
+        """Append to the event log."""
+        self._events.append(
+            {"day": self.day if day is None else day, "kind": kind, "detail": detail, **fields}
+        )
+
+    def series(self) -> pd.DataFrame:
+        """Per-day metrics, one row a day from day 0."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame.insert(0, "day", np.arange(len(frame)))
+        return frame
+
+    def events(self) -> pd.DataFrame:
+        """The event log: day, kind, detail, and count/section/compartment/slot/cause."""
+        columns = ["day", "kind", "detail", "count", "section", "compartment", "slot", "cause"]
+        frame = pd.DataFrame(self._events, columns=columns)
+        for col in ("count", "section", "compartment", "slot"):
+            frame[col] = frame[col].astype("Int64")
+        return frame
+
+    def snapshot(self) -> pd.DataFrame:
+        """One row per person ever aboard, on demand (not collected every step)."""
+        s = self.state
+        return pd.DataFrame(
+            {
+                "slot": np.arange(s.size),
+                "unique_id": [a.unique_id for a in self.crew],
+                "alive": s.alive,
+                "age": self.ages(),
+                "household": s.household,
+                "section": s.section,
+                "compartment": s.compartment,
+                "department": s.department,
+                "role": s.role,
+                "belief": s.belief,
+                "intention": self.intention,
+                "recorded_vote": s.recorded_vote,
+                "trust": s.trust,
+                "grief": s.grief,
+                "requested": s.requested,
+            }
+        )
+
+    def graph(self) -> nx.Graph:
+        """The living crew's social network as a networkx Graph (built on demand)."""
+        return self.network.to_networkx(self.state.alive)
+
+    def summary(self) -> dict[str, Any]:
+        """Final metrics, referendums and collapse day, JSON-ready."""
+        return {
+            "day": self.day,
+            "final": {
+                k: (None if isinstance(v, float) and np.isnan(v) else v)
+                for k, v in self.today.items()
+            },
+            "referendums": [r.to_dict() for r in self.referendums],
+            "collapse_day": self.collapse_day,
+            "mission": "continue" if self.mission == Vote.CONTINUE else "divert",
+        }
+
+    # --- invariants -----------------------------------------------------------------------
+    def check_invariants(self) -> None:
+        """Assert the model's invariants (used in debug mode and tests)."""
+        s = self.state
+        alive_agents = sum(1 for a in self.crew if a.model is self and a in self.agents)
+        assert int(s.alive.sum()) == alive_agents == len(self.agents), "agents and arrays agree"
+        assert int((~s.alive).sum()) == self.counts["deaths"], "living + dead = everyone"
+        assert s.size == self.p.n_crew + self.counts["births"], "everyone ever born has a slot"
+        for name in ("belief", "trust", "grief"):
+            values = getattr(s, name)[s.alive]
+            assert np.all((values >= 0) & (values <= 1)), f"{name} within [0, 1]"
+        A = self.network.adjacency
+        touching = (A.data != 0) & (~s.alive[self.network.rows] | ~s.alive[A.indices])
+        assert not touching.any(), "no tie touches a dead person"
+        last = self.referendums[-1]
+        assert (
+            last.continue_votes + last.divert_votes
+            <= int(self.voters().sum()) + self.counts["deaths"]
+        ), "referendum counts bounded by voters"
+
+
+def _reporter(name: str):
+    return lambda m: m.today[name]
+
+
+def _describe(result: ReferendumResult) -> str:
+    return (
+        f"referendum ({result.trigger}): continue {result.continue_votes}, divert "
+        f"{result.divert_votes}, margin {result.margin:+d} -> {result.outcome}"
+    )
+
+
+__all__ = ["CrewModel", "seed_sequence", "TONES"]

@@ -1,0 +1,166 @@
+"""Hazards and demography: background deaths, hull breaches, mitigation, births.
+
+Each draws from the model's generator and returns who is affected; the model applies the
+consequences (grief, trust, removal) in one place, :meth:`CrewModel.kill`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.crew import Role
+
+if TYPE_CHECKING:
+    from model.crew_model import CrewModel
+
+DAYS_PER_YEAR = 365.0
+
+
+class Mortality:
+    r"""Background deaths with a Gompertz age profile.
+
+    The hazard of person *i* is :math:`h_i = b\,e^{g a_i}` per year, with *g* the
+    ``gompertz_slope`` and *b* scaled once at day 0 so that the crew's expected deaths are
+    ``mortality_per_1000`` per 1,000 a year (the story: about 12 a year among 3,000). Each day
+    the number of deaths is Poisson with mean :math:`\sum_i h_i / 365`, and the dead are
+    drawn in proportion to :math:`h_i`.
+    """
+
+    def __init__(self, model: CrewModel) -> None:
+        p = model.p
+        self.slope = p.gompertz_slope
+        ages = model.ages()[model.state.alive]
+        weight = np.exp(self.slope * ages).sum()
+        rate = p.mortality_per_1000 / 1000.0 * len(ages)
+        self.scale = rate / weight if weight > 0 else 0.0
+
+    def hazard(self, model: CrewModel) -> np.ndarray:
+        """Yearly hazard of each slot (zero for the dead)."""
+        h = self.scale * np.exp(self.slope * model.ages())
+        h[~model.state.alive] = 0.0
+        return h
+
+    def draw(self, model: CrewModel) -> np.ndarray:
+        """Slots of today's background deaths."""
+        h = self.hazard(model)
+        total = h.sum()
+        k = model.rng.poisson(total / DAYS_PER_YEAR) if total > 0 else 0
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        k = min(k, int(np.count_nonzero(h)))
+        return model.rng.choice(len(h), size=k, replace=False, p=h / total)
+
+
+@dataclass
+class Breaches:
+    """Micrometeorite impacts, the few that penetrate, and the reinforcement that helps.
+
+    Penetrating breaches arrive as a Poisson process of rate
+    ``impact_rate * penetration_probability * (1 - mitigation_efficacy) ** reinforcements``
+    a year. A breach strikes one residential compartment chosen uniformly among the
+    inhabited ones and kills Poisson(``breach_deaths``) of its people (at least one).
+    """
+
+    rate_per_year: float
+    efficacy: float
+    mitigation_days: int
+    reinforcements: int = 0
+    works_until: list[int] = field(default_factory=list)
+
+    @property
+    def current_rate(self) -> float:
+        """Penetrating breaches a year after the reinforcements completed so far."""
+        return self.rate_per_year * (1.0 - self.efficacy) ** self.reinforcements
+
+    @property
+    def mitigating(self) -> bool:
+        """Whether reinforcement work is under way (visible to the crew)."""
+        return bool(self.works_until)
+
+    def start_mitigation(self, day: int) -> bool:
+        """Begin reinforcing; returns False when work is already under way."""
+        if self.works_until:
+            return False
+        self.works_until.append(day + self.mitigation_days)
+        return True
+
+    def finish_due(self, day: int) -> int:
+        """Complete works due today; returns how many completed."""
+        done = [d for d in self.works_until if d <= day]
+        self.works_until = [d for d in self.works_until if d > day]
+        self.reinforcements += len(done)
+        return len(done)
+
+    def occurs(self, rng: np.random.Generator) -> int:
+        """Number of penetrating breaches today."""
+        rate = self.current_rate / DAYS_PER_YEAR
+        return int(rng.poisson(rate)) if rate > 0 else 0
+
+
+def breach_victims(
+    model: CrewModel,
+    deaths: int | None,
+    section: int | None = None,
+    compartment: int | None = None,
+) -> tuple[int, int, np.ndarray]:
+    """Choose where a breach strikes and who dies.
+
+    Returns (section, compartment, victims). Victims come from the struck compartment; when
+    more deaths are asked for than it holds, the rest come from the same section.
+    """
+    state, rng = model.state, model.rng
+    alive = state.alive
+    if compartment is None:
+        pool = state.compartment[alive]
+        if section is not None:
+            pool = pool[state.section[alive] == section]
+        if len(pool) == 0:
+            where = f"section {section}" if section is not None else "the ship"
+            raise ValueError(f"no one lives in {where}: a breach there kills no one")
+        compartment = int(rng.choice(np.unique(pool)))
+    section = int(compartment // model.layout.compartments_per_section)
+    if deaths is None:
+        deaths = max(1, int(rng.poisson(model.p.breach_deaths)))
+    in_compartment = np.flatnonzero(alive & (state.compartment == compartment))
+    rest_of_section = np.flatnonzero(
+        alive & (state.section == section) & (state.compartment != compartment)
+    )
+    first = rng.permutation(in_compartment)
+    then = rng.permutation(rest_of_section)
+    victims = np.concatenate([first, then])[:deaths]
+    return section, int(compartment), np.sort(victims)
+
+
+class Births:
+    r"""Births keep the population near its target.
+
+    Births a day are Poisson with mean
+    :math:`\frac{1}{365}\left(D + \frac{N^* - N}{\tau}\right)^+`, where *D* is the expected
+    background deaths a year at the current population, :math:`N^*` the start population and
+    τ ``population_feedback_years``. Each baby joins a random household with two adults aged
+    20 to 45 (the parents), its section and compartment.
+    """
+
+    def __init__(self, model: CrewModel) -> None:
+        self.target = model.p.n_crew
+        self.tau = model.p.population_feedback_years
+        self.per_capita = model.p.mortality_per_1000 / 1000.0
+
+    def draw(self, model: CrewModel) -> np.ndarray:
+        """Households (one entry per baby) of today's births."""
+        n = int(model.state.alive.sum())
+        rate = (self.per_capita * n + (self.target - n) / self.tau) / DAYS_PER_YEAR
+        k = int(model.rng.poisson(rate)) if rate > 0 else 0
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        state = model.state
+        ages = model.ages()
+        parent = state.alive & (ages >= 20) & (ages <= 45) & (state.role != Role.CHILD)
+        counts = np.bincount(state.household[parent], minlength=1)
+        families = np.flatnonzero(counts >= 2)
+        if len(families) == 0:
+            return np.empty(0, dtype=np.int64)
+        return model.rng.choice(families, size=k)

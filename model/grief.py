@@ -1,0 +1,77 @@
+"""Grief: who a death hits, how hard, how it fades, and how it moves belief.
+
+A death of person *d* hits each living person *i* with an impact :math:`a_i \\in [0, 1]`:
+``grief_household`` for those in d's household, otherwise the strongest of ``grief_friend``,
+``grief_neighbour`` and ``grief_coworker`` over the kinds of tie between them, and for public
+deaths (breaches) at least ``grief_salience`` for everyone aboard. Impacts combine as
+independent losses, :math:`g \\leftarrow 1 - (1 - g)(1 - a)`, so grief stays in [0, 1]. Grief
+halves every ``grief_half_life`` days.
+
+Each day grief moves belief toward a target (Δx = κ g (τ − x)): toward diversion (τ = 0)
+unless a memorial has framed the deaths as meaningful. Framing φ (``memorial_framing``,
+halving every ``framing_half_life`` days) times the person's trust gives the share of grief
+turned into commitment to the current mission: τ = φ · trust · M, with M = 1 while the
+mission is to continue and 0 once diverted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.network import TieKind, strongest_by_bits
+
+if TYPE_CHECKING:
+    from model.crew_model import CrewModel
+
+
+class Grief:
+    """Grief impacts, decay, and grief's daily effect on belief."""
+
+    def __init__(self, model: CrewModel) -> None:
+        p = model.p
+        self.household = p.grief_household
+        self.salience = p.grief_salience
+        self.by_bits = strongest_by_bits(
+            {
+                TieKind.HOUSEHOLD: p.grief_household,
+                TieKind.FRIEND: p.grief_friend,
+                TieKind.NEIGHBOUR: p.grief_neighbour,
+                TieKind.COWORKER: p.grief_coworker,
+            }
+        )
+        self.decay = 0.5 ** (1.0 / p.grief_half_life)
+        self.effect = p.grief_effect
+
+    def impacts(self, model: CrewModel, dead: np.ndarray, public: bool) -> np.ndarray:
+        """Impact of these deaths on every slot (combined as independent losses)."""
+        state = model.state
+        spared = np.ones(state.size)
+        for d in dead:
+            hit = np.zeros(state.size)
+            neighbours, bits = model.network.ties_of(int(d))
+            hit[neighbours] = self.by_bits[bits]
+            hit[state.household == state.household[d]] = self.household
+            if public:
+                np.maximum(hit, self.salience, out=hit)
+            spared *= 1.0 - hit
+        impact = 1.0 - spared
+        impact[~state.alive] = 0.0
+        impact[dead] = 0.0
+        return impact
+
+    def add(self, model: CrewModel, impact: np.ndarray) -> None:
+        """Add impacts to grief as independent losses."""
+        g = model.state.grief
+        g[:] = 1.0 - (1.0 - g) * (1.0 - impact)
+
+    def daily(self, model: CrewModel, framing: float, mission_value: float) -> None:
+        """Grief shifts belief, then fades."""
+        state = model.state
+        g = state.grief
+        target = framing * state.trust * mission_value
+        shift = self.effect * g * (target - state.belief)
+        shift[model.frozen] = 0.0
+        np.clip(state.belief + shift, 0.0, 1.0, out=state.belief)
+        g *= self.decay

@@ -1,0 +1,134 @@
+r"""Per-day metrics, the cohesion index, and the morale-collapse event.
+
+Cohesion is the geometric mean of three parts, each in [0, 1]:
+
+.. math::
+
+    C = \left(\bar T \cdot \bar F \cdot (1 - \bar G)\right)^{1/3}
+
+with :math:`\bar T` the mean trust in the leadership, :math:`\bar F` the voters' mean faith
+in the current mission (belief while the mission is to continue, 1 - belief once diverted)
+and :math:`\bar G` the mean grief. The geometric mean lets any one part's failure sink the
+ship's cohesion, as the story has it ("if I lose faith, everyone does"). A morale collapse is
+cohesion below ``collapse_level`` for ``collapse_days`` days in a row; it is recorded once,
+on the day the spell completes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.crew import Vote
+
+if TYPE_CHECKING:
+    from model.crew_model import CrewModel
+
+#: Columns of the per-day series, in order (besides ``day``).
+SERIES_COLUMNS = (
+    "alive",
+    "voters",
+    "support_continue",
+    "mean_belief",
+    "belief_variance",
+    "bimodality",
+    "cross_ties",
+    "mean_trust",
+    "mean_grief",
+    "cohesion",
+    "vote_change_requests",
+    "petition_signatures",
+    "deaths",
+    "breaches",
+    "births",
+    "referendums",
+    "mission_continue",
+)
+
+
+def bimodality(x: np.ndarray) -> float:
+    r"""Sarle's bimodality coefficient :math:`(g^2 + 1) / (k + 3(n-1)^2/((n-2)(n-3)))`.
+
+    g is the sample skewness and k the sample excess kurtosis (bias-corrected). Values above
+    5/9 (the uniform distribution's) suggest bimodality. NaN for fewer than 4 values or no
+    spread.
+    """
+    n = len(x)
+    if n < 4:
+        return float("nan")
+    d = x - x.mean()
+    m2 = np.dot(d, d) / n
+    if m2 <= 0:
+        return float("nan")
+    d3 = d * d * d
+    m3 = d3.sum() / n
+    m4 = np.dot(d3, d) / n
+    g = np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
+    k = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 / m2**2 - 3) + 6)
+    return float((g * g + 1) / (k + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
+
+
+def cohesion_index(trust: float, faith: float, grief: float) -> float:
+    """The cohesion index (see module doc)."""
+    return float(np.cbrt(max(trust, 0.0) * max(faith, 0.0) * max(1.0 - grief, 0.0)))
+
+
+def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, float]:
+    """Today's metrics. Cheap: a few passes over the arrays and one sparse product."""
+    state = model.state
+    alive = state.alive
+    n_alive = int(np.count_nonzero(alive))
+    n_voters = int(np.count_nonzero(voters))
+    belief = state.belief[voters]
+    cont = model.intention == Vote.CONTINUE
+    if n_voters:
+        support = float(np.count_nonzero(cont & voters)) / n_voters
+        mean_belief = float(belief.mean())
+        variance = float(belief.var())
+    else:
+        support = mean_belief = variance = float("nan")
+    W = model.network.adjacency
+    total = W.data.sum()
+    side = cont & alive
+    cross = float(2.0 * (W @ side.astype(float))[alive & ~cont].sum() / total) if total else 0.0
+    trust = float(state.trust[alive].mean()) if n_alive else 0.0
+    grief = float(state.grief[alive].mean()) if n_alive else 0.0
+    mission_continue = model.mission == Vote.CONTINUE
+    faith = mean_belief if mission_continue else 1.0 - mean_belief
+    return {
+        "alive": n_alive,
+        "voters": n_voters,
+        "support_continue": support,
+        "mean_belief": mean_belief,
+        "belief_variance": variance,
+        "bimodality": bimodality(belief),
+        "cross_ties": cross,
+        "mean_trust": trust,
+        "mean_grief": grief,
+        "cohesion": cohesion_index(trust, faith, grief) if n_voters else 0.0,
+        "vote_change_requests": int(np.count_nonzero(state.requested & alive)),
+        "petition_signatures": signatures,
+        "deaths": model.counts["deaths"],
+        "breaches": model.counts["breaches"],
+        "births": model.counts["births"],
+        "referendums": len(model.referendums) - 1,
+        "mission_continue": bool(mission_continue),
+    }
+
+
+class CollapseWatch:
+    """Detects a sustained spell of critical cohesion (a morale collapse)."""
+
+    def __init__(self, level: float, days: int) -> None:
+        self.level, self.days = level, days
+        self.spell = 0
+        self.collapse_day: int | None = None
+
+    def update(self, day: int, cohesion: float) -> bool:
+        """Feed today's cohesion; True on the day a collapse is first confirmed."""
+        self.spell = self.spell + 1 if cohesion < self.level else 0
+        if self.collapse_day is None and self.spell >= self.days:
+            self.collapse_day = day
+            return True
+        return False

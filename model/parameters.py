@@ -1,0 +1,604 @@
+"""Every parameter of the model, declared once.
+
+Each field of :class:`Parameters` carries its default, unit, valid range, description and
+source. That one declaration drives the Python constructor, the CLI options, the TOML
+experiment files, the UI controls and the parameter table in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+STRATEGIES = ("silent", "reassure", "memorial", "candid", "scripted")
+TONES = ("reassure", "memorial", "candid")
+INFLUENCE_RULES = (
+    "bounded_confidence",
+    "degroot",
+    "friedkin_johnsen",
+    "deffuant",
+    "hegselmann_krause",
+    "voter",
+    "threshold",
+)
+
+
+def spec(
+    default: Any,
+    unit: str,
+    valid: tuple[float, float] | tuple[str, ...] | None,
+    description: str,
+    source: str,
+    group: str,
+) -> Any:
+    """Declare one parameter: a dataclass field whose metadata documents it.
+
+    Args:
+        default: Default value; its type is the parameter's type.
+        unit: Unit of measure ("1" for dimensionless).
+        valid: ``(low, high)`` inclusive bounds for numbers, a tuple of allowed strings,
+            or None for free text.
+        description: One line saying what the parameter does.
+        source: The story, a paper, or "assumption: <reason>".
+        group: Which part of the model it belongs to (docs and UI group by it).
+    """
+    meta = {
+        "unit": unit,
+        "valid": valid,
+        "description": description,
+        "source": source,
+        "group": group,
+        "type": type(default),
+    }
+    return field(default=default, metadata=meta)
+
+
+STORY = "story (shared/seed/FACTS.md)"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """The model's parameters, validated on construction.
+
+    Build with keywords (``Parameters(n_crew=500)``) or from a mapping with
+    :meth:`from_mapping`, which also rejects unknown names.
+    """
+
+    # --- ship and population -------------------------------------------------------------
+    n_crew: int = spec(3000, "people", (1, 1_000_000), "Crew alive at day 0", STORY, "ship")
+    households_per_section: int = spec(
+        42, "households", (1, 1000), "Families in one residential section", STORY, "ship"
+    )
+    households_per_compartment: int = spec(
+        3,
+        "households",
+        (1, 1000),
+        "Families in one compartment, the unit a breach strikes",
+        "assumption: the story's breach of one compartment killed 3 people of 2 households",
+        "ship",
+    )
+    voting_age: int = spec(
+        18, "years", (0, 120), "Age from which crew vote", "assumption: adult suffrage", "ship"
+    )
+    # --- social ties ----------------------------------------------------------------------
+    weight_household: float = spec(
+        1.0,
+        "1",
+        (0.0, 10.0),
+        "Influence weight of a household tie",
+        "assumption: family ties are the strongest (story)",
+        "network",
+    )
+    weight_friend: float = spec(
+        0.6, "1", (0.0, 10.0), "Influence weight of a friendship", "assumption", "network"
+    )
+    weight_neighbour: float = spec(
+        0.3,
+        "1",
+        (0.0, 10.0),
+        "Influence weight of a section-neighbour tie",
+        "assumption",
+        "network",
+    )
+    weight_coworker: float = spec(
+        0.3, "1", (0.0, 10.0), "Influence weight of a co-worker tie", "assumption", "network"
+    )
+    friends_per_person: int = spec(
+        4,
+        "ties",
+        (0, 100),
+        "Mean friendships a person has (even; Watts-Strogatz ring degree)",
+        "assumption: Dunbar's support clique of ~5 (Dunbar 1998)",
+        "network",
+    )
+    friend_cross_section: float = spec(
+        0.2,
+        "1",
+        (0.0, 1.0),
+        "Probability a friendship is rewired to anyone aboard (crosses sections)",
+        "assumption: small-world rewiring (Watts & Strogatz 1998)",
+        "network",
+    )
+    neighbours_per_person: int = spec(
+        4,
+        "ties",
+        (0, 100),
+        "Random acquaintances drawn within one's own section, beyond the compartment",
+        "assumption",
+        "network",
+    )
+    team_size: int = spec(
+        8, "people", (2, 1000), "Size of a work team (co-workers all tied)", "assumption", "network"
+    )
+    # --- beliefs and influence ------------------------------------------------------------
+    influence: str = spec(
+        "bounded_confidence",
+        "-",
+        INFLUENCE_RULES,
+        "Social-influence rule: the model's own, or a canonical one from model.dynamics",
+        "docs/ODD.md, docs/DYNAMICS.md",
+        "belief",
+    )
+    influence_rate: float = spec(
+        0.05,
+        "1/day",
+        (0.0, 1.0),
+        "Daily step toward the tie-weighted mean of confidants (mu)",
+        "assumption: opinions settle within weeks",
+        "belief",
+    )
+    anchoring: float = spec(
+        0.05,
+        "1/day",
+        (0.0, 1.0),
+        "Daily pull back toward one's own anchor belief (stubbornness)",
+        "assumption, after Friedkin & Johnsen 1990",
+        "belief",
+    )
+    confidence_bound: float = spec(
+        0.3,
+        "belief",
+        (0.0, 1.0),
+        "Only confidants within this distance of belief influence (epsilon)",
+        "assumption, after Deffuant et al. 2000",
+        "belief",
+    )
+    belief_spread: float = spec(
+        0.3,
+        "belief",
+        (0.0, 0.5),
+        "Standard deviation of initial beliefs around the undecided point 0.5",
+        "assumption: a ship split nearly evenly (story: 49-vote margin)",
+        "belief",
+    )
+    household_homophily: float = spec(
+        0.6,
+        "1",
+        (0.0, 1.0),
+        "Share of initial belief variance shared within a household",
+        "assumption",
+        "belief",
+    )
+    referendum_margin: int = spec(
+        49,
+        "votes",
+        (-1_000_000, 1_000_000),
+        "Continue minus divert votes at the referendum the run starts from",
+        STORY,
+        "referendum",
+    )
+    burn_in_days: int = spec(
+        120,
+        "days",
+        (0, 3650),
+        "Days of influence run before day 0 so the start is at quasi-equilibrium",
+        "assumption: the referendum was 3 months ago (story); beliefs had settled",
+        "belief",
+    )
+    # --- grief ----------------------------------------------------------------------------
+    grief_household: float = spec(
+        1.0, "grief", (0.0, 1.0), "Grief from a death in one's household", STORY, "grief"
+    )
+    grief_friend: float = spec(
+        0.5, "grief", (0.0, 1.0), "Grief from the death of a friend", "assumption", "grief"
+    )
+    grief_neighbour: float = spec(
+        0.25,
+        "grief",
+        (0.0, 1.0),
+        "Grief from the death of a section neighbour",
+        "assumption",
+        "grief",
+    )
+    grief_coworker: float = spec(
+        0.15, "grief", (0.0, 1.0), "Grief from the death of a co-worker", "assumption", "grief"
+    )
+    grief_salience: float = spec(
+        0.045,
+        "grief",
+        (0.0, 1.0),
+        "Grief every crew member feels per death in a public event (a breach)",
+        "assumption, calibrated to the story's 47 vote-change requests",
+        "grief",
+    )
+    grief_half_life: float = spec(
+        45.0, "days", (0.1, 3650.0), "Half-life of grief", "assumption", "grief"
+    )
+    grief_effect: float = spec(
+        0.06,
+        "1/day",
+        (0.0, 1.0),
+        "Daily belief shift per unit grief, toward diversion unless framed",
+        "assumption, calibrated to the story's 47 vote-change requests",
+        "grief",
+    )
+    displacement_grief: float = spec(
+        0.2,
+        "grief",
+        (0.0, 1.0),
+        "Grief (stress) of everyone displaced from a breached section",
+        "story: 42 families displaced",
+        "grief",
+    )
+    # --- leadership and trust -------------------------------------------------------------
+    captain_strategy: str = spec(
+        "reassure",
+        "-",
+        STRATEGIES,
+        "The captain's messaging strategy",
+        "story: the captain carries public conviction",
+        "leadership",
+    )
+    captain_schedule: str = spec(
+        "",
+        "-",
+        None,
+        "For the scripted strategy: 'day:tone' items separated by ';' (tone in "
+        + ", ".join(TONES)
+        + ")",
+        "user input",
+        "leadership",
+    )
+    captain_private_belief: float = spec(
+        0.35,
+        "belief",
+        (0.0, 1.0),
+        "The captain's own belief (she voted to divert)",
+        STORY,
+        "leadership",
+    )
+    initial_trust: float = spec(
+        0.7,
+        "trust",
+        (0.0, 1.0),
+        "Mean trust in the leadership at day 0",
+        "assumption: a functioning ship",
+        "leadership",
+    )
+    message_interval: int = spec(
+        7,
+        "days",
+        (1, 3650),
+        "Days between routine messages of the reassuring or candid captain",
+        "assumption: a weekly address",
+        "leadership",
+    )
+    message_effect: float = spec(
+        0.01,
+        "1",
+        (0.0, 1.0),
+        "Share of the gap to the message's position a fully trusting listener closes",
+        "assumption",
+        "leadership",
+    )
+    trust_erosion: float = spec(
+        1.0,
+        "1/grief",
+        (0.0, 1.0),
+        "Share of trust lost per unit of grief from a death the captain had reassured against",
+        "assumption, after the story's 'if I lose faith, everyone does'",
+        "leadership",
+    )
+    silence_erosion: float = spec(
+        0.8,
+        "1",
+        (0.0, 1.0),
+        "Erosion of an unanswered death (silent captain), relative to a contradicted one",
+        "assumption",
+        "leadership",
+    )
+    contradiction_window: int = spec(
+        30,
+        "days",
+        (0, 3650),
+        "A death this soon after a reassurance contradicts it",
+        "assumption",
+        "leadership",
+    )
+    candour_trust_gain: float = spec(
+        0.02,
+        "1",
+        (0.0, 1.0),
+        "Share of the gap to full trust a candid message closes",
+        "assumption",
+        "leadership",
+    )
+    trust_recovery: float = spec(
+        0.01,
+        "1/day",
+        (0.0, 1.0),
+        "Daily recovery of trust toward its start value while mitigation is visible",
+        "story: reinforcing sections restores confidence",
+        "leadership",
+    )
+    trust_recovery_baseline: float = spec(
+        0.002,
+        "1/day",
+        (0.0, 1.0),
+        "Daily recovery of trust toward its start value otherwise",
+        "assumption: trust heals over about a year",
+        "leadership",
+    )
+    memorial_framing: float = spec(
+        0.8,
+        "1",
+        (0.0, 1.0),
+        "How fully a memorial frames grief as commitment ('their deaths count')",
+        STORY,
+        "leadership",
+    )
+    framing_half_life: float = spec(
+        30.0, "days", (0.1, 3650.0), "Half-life of a memorial's framing", "assumption", "leadership"
+    )
+    # --- deaths, births and breaches ------------------------------------------------------
+    mortality_per_1000: float = spec(
+        4.0,
+        "deaths/1000/year",
+        (0.0, 1000.0),
+        "Background deaths a year per 1,000 crew",
+        "story: about 12 deaths a year among 3,000",
+        "deaths",
+    )
+    gompertz_slope: float = spec(
+        0.085,
+        "1/year",
+        (0.0, 0.5),
+        "Age dependence of mortality (0 = flat); hazard grows as exp(slope*age)",
+        "Gompertz 1825; human adult rate doubles every ~8 years",
+        "deaths",
+    )
+    population_feedback_years: float = spec(
+        5.0,
+        "years",
+        (0.1, 1000.0),
+        "Births close the gap to the target population over this time",
+        "assumption: the ship plans births (story)",
+        "deaths",
+    )
+    impact_rate: float = spec(
+        0.235,
+        "impacts/year",
+        (0.0, 1000.0),
+        "Micrometeorite impacts on the hull",
+        "story: 47 detected impacts in 200 years",
+        "deaths",
+    )
+    penetration_probability: float = spec(
+        0.01,
+        "1",
+        (0.0, 1.0),
+        "Share of impacts that breach a residential compartment",
+        "story: the shielding protects 99 percent of the time",
+        "deaths",
+    )
+    breach_deaths: float = spec(
+        3.0,
+        "people",
+        (0.0, 1000.0),
+        "Mean deaths of a breach (Poisson, at least 1, at most the compartment)",
+        "story: the breach killed 3",
+        "deaths",
+    )
+    mitigation_efficacy: float = spec(
+        0.5,
+        "1",
+        (0.0, 1.0),
+        "Share of breach risk removed by one completed reinforcement",
+        "assumption",
+        "deaths",
+    )
+    mitigation_days: int = spec(
+        120,
+        "days",
+        (1, 36500),
+        "Days a reinforcement takes before it lowers the risk",
+        "assumption: story's 'reinforce the vulnerable sections' is work of months",
+        "deaths",
+    )
+    mitigate_after_breach: bool = spec(
+        True,
+        "-",
+        None,
+        "Start a reinforcement after every breach",
+        STORY,
+        "deaths",
+    )
+    # --- referendum and petition ----------------------------------------------------------
+    request_probability: float = spec(
+        0.3,
+        "1/day",
+        (0.0, 1.0),
+        "Daily chance a voter whose intention left their recorded vote asks to change it",
+        "assumption: the story's requests came within a day or two",
+        "referendum",
+    )
+    petition_threshold: float = spec(
+        0.1,
+        "share of voters",
+        (0.0, 1.0),
+        "Signatures (requests toward the losing option) that force a new referendum",
+        "assumption: 47 requests 'are a start' but not enough (story)",
+        "referendum",
+    )
+    petition_cooldown_days: int = spec(
+        90,
+        "days",
+        (0, 36500),
+        "Days after a referendum before a petition can force another",
+        "story: a new vote is in question three months after the last",
+        "referendum",
+    )
+    referendum_notice_days: int = spec(
+        14,
+        "days",
+        (0, 3650),
+        "Days between calling a referendum and the vote",
+        "assumption",
+        "referendum",
+    )
+    turnout: float = spec(
+        1.0,
+        "1",
+        (0.0, 1.0),
+        "Probability a voter votes",
+        "assumption: on a small ship everyone votes",
+        "referendum",
+    )
+    # --- cohesion -------------------------------------------------------------------------
+    collapse_level: float = spec(
+        0.5,
+        "cohesion",
+        (0.0, 1.0),
+        "Cohesion below this level is critical",
+        "assumption: 70% of the start value 0.70; a quiet year never falls below it",
+        "cohesion",
+    )
+    collapse_days: int = spec(
+        30,
+        "days",
+        (1, 36500),
+        "Critical cohesion sustained this long is a morale collapse",
+        "assumption: a month of crisis",
+        "cohesion",
+    )
+    debug: bool = spec(
+        False,
+        "-",
+        None,
+        "Check the model's invariants after every step (slow)",
+        "-",
+        "run",
+    )
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            _check(f, value)
+            # Store the declared type: 3000.0 given for an int becomes 3000.
+            object.__setattr__(self, f.name, f.metadata["type"](value))
+        if self.captain_strategy == "scripted":
+            parse_schedule(self.captain_schedule)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Parameters:
+        """Build from a mapping, rejecting unknown names with the nearest valid one."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        for name in values:
+            if name not in known:
+                raise ValueError(unknown_message(name, known))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """All parameters as a plain dict."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def replace(self, **changes: Any) -> Parameters:
+        """A copy with some parameters changed (validated)."""
+        return Parameters.from_mapping({**self.to_dict(), **changes})
+
+
+def unknown_message(name: str, known: set[str] | list[str]) -> str:
+    """Error text for an unknown parameter, suggesting the closest known name."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown parameter '{name}'{hint}"
+
+
+def describe(name: str) -> dict[str, Any]:
+    """The declaration of one parameter: default, unit, valid range, description, source."""
+    for f in dataclasses.fields(Parameters):
+        if f.name == name:
+            return {"name": name, "default": f.default, **f.metadata}
+    raise ValueError(unknown_message(name, {f.name for f in dataclasses.fields(Parameters)}))
+
+
+def declarations() -> list[dict[str, Any]]:
+    """All parameter declarations, in declaration order."""
+    return [describe(f.name) for f in dataclasses.fields(Parameters)]
+
+
+def valid_text(meta: dict[str, Any]) -> str:
+    """Human text for a parameter's valid values."""
+    valid = meta["valid"]
+    if meta["type"] is bool:
+        return "true or false"
+    if valid is None:
+        return "any text"
+    if isinstance(valid[0], str):
+        return "one of " + ", ".join(valid)
+    return f"{valid[0]} to {valid[1]}"
+
+
+def _check(f: dataclasses.Field, value: Any) -> None:
+    meta = f.metadata
+    kind = meta["type"]
+    name = f.name
+
+    def bad(why: str = "") -> ValueError:
+        got = repr(value)
+        return ValueError(
+            f"{name}={got} is invalid{why}: expected {kind.__name__}, {valid_text(meta)}"
+        )
+
+    if kind is bool:
+        if not isinstance(value, bool | int) or value not in (0, 1):
+            raise bad()
+        return
+    if kind is str:
+        if not isinstance(value, str):
+            raise bad()
+        valid = meta["valid"]
+        if valid is not None and value not in valid:
+            raise bad()
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise bad()
+    if kind is int and not float(value).is_integer():
+        raise bad(" (not a whole number)")
+    if not math.isfinite(value):
+        raise bad()
+    low, high = meta["valid"]
+    if not low <= value <= high:
+        raise bad()
+
+
+def parse_schedule(text: str) -> list[tuple[int, str]]:
+    """Parse a scripted captain's schedule ``"0:reassure;30:memorial"`` into (day, tone) pairs."""
+    items: list[tuple[int, str]] = []
+    for raw in filter(None, (part.strip() for part in text.split(";"))):
+        day_text, _, tone = raw.partition(":")
+        tone = tone.strip()
+        try:
+            day = int(day_text)
+        except ValueError:
+            day = -1
+        if day < 0 or tone not in TONES:
+            raise ValueError(
+                f"captain_schedule={text!r} is invalid at {raw!r}: expected 'day:tone' items "
+                f"separated by ';', day a whole number >= 0, tone one of {', '.join(TONES)}"
+            )
+        items.append((day, tone))
+    return sorted(items)

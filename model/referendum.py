@@ -1,0 +1,115 @@
+"""Vote-change requests, the petition, and referendums.
+
+A voter whose intention (belief >= 0.5 means continue) differs from the vote they cast at
+the last referendum asks to change it with probability ``request_probability`` a day (the
+story's "47 people came to me"). Requests toward the option that lost the last referendum
+are petition signatures; when they reach ``petition_threshold`` of the living voters, a
+referendum is called and held ``referendum_notice_days`` later, unless the last referendum
+was less than ``petition_cooldown_days`` ago. A referendum counts the
+intentions of the living voters who turn out (each with probability ``turnout``); a tie keeps
+the current mission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.crew import Vote
+
+if TYPE_CHECKING:
+    from model.crew_model import CrewModel
+
+
+@dataclass(frozen=True)
+class ReferendumResult:
+    """The count of one referendum."""
+
+    day: int
+    continue_votes: int
+    divert_votes: int
+    abstentions: int
+    outcome: str  # "continue" or "divert"; a tie keeps the mission there was
+    trigger: str  # "recorded" (the start state), "petition", "captain" or "intervention"
+
+    @property
+    def turnout(self) -> float:
+        voters = self.continue_votes + self.divert_votes + self.abstentions
+        return (self.continue_votes + self.divert_votes) / voters if voters else 0.0
+
+    @property
+    def margin(self) -> int:
+        """Continue minus divert votes."""
+        return self.continue_votes - self.divert_votes
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "turnout": self.turnout, "margin": self.margin}
+
+
+def intentions(belief: np.ndarray) -> np.ndarray:
+    """Vote intention from belief: continue at 0.5 and above."""
+    return np.where(belief >= 0.5, Vote.CONTINUE, Vote.DIVERT).astype(np.int8)
+
+
+class Petition:
+    """Requests and signatures since the last referendum; calls a referendum at threshold."""
+
+    def __init__(self, model: CrewModel) -> None:
+        self.p = model.p
+        self.scheduled_day: int | None = None
+
+    def daily(self, model: CrewModel, voters: np.ndarray) -> int:
+        """File today's requests; returns how many were filed."""
+        state = model.state
+        want = voters & ~state.requested & (state.recorded_vote != Vote.NONE)
+        want &= model.intention != state.recorded_vote
+        candidates = np.flatnonzero(want)
+        if len(candidates) == 0:
+            return 0
+        filed = candidates[model.rng.random(len(candidates)) < self.p.request_probability]
+        state.requested[filed] = True
+        return len(filed)
+
+    def signatures(self, model: CrewModel, voters: np.ndarray) -> int:
+        """Requests toward the option that lost the last referendum."""
+        losing = Vote.DIVERT if model.mission == Vote.CONTINUE else Vote.CONTINUE
+        state = model.state
+        return int(np.count_nonzero(voters & state.requested & (model.intention == losing)))
+
+    def due(self, model: CrewModel, signatures: int, n_voters: int) -> bool:
+        """Check the threshold (scheduling a referendum) and whether one is due today."""
+        since_last = model.day - model.referendums[-1].day
+        if (
+            self.scheduled_day is None
+            and n_voters > 0
+            and since_last >= self.p.petition_cooldown_days
+            and signatures >= max(1.0, self.p.petition_threshold * n_voters)
+        ):
+            self.scheduled_day = model.day + self.p.referendum_notice_days
+            model.log(
+                "petition",
+                f"{signatures} signatures: referendum on day {self.scheduled_day}",
+                count=signatures,
+            )
+        return self.scheduled_day is not None and model.day >= self.scheduled_day
+
+
+def count_votes(model: CrewModel, voters: np.ndarray, trigger: str) -> ReferendumResult:
+    """Hold a referendum now; record each voter's vote and reset requests."""
+    state = model.state
+    turnout = model.p.turnout
+    voted = voters.copy()
+    if turnout < 1.0:
+        idx = np.flatnonzero(voters)
+        voted[idx[model.rng.random(len(idx)) >= turnout]] = False
+    choice = model.intention
+    cont = int(np.count_nonzero(voted & (choice == Vote.CONTINUE)))
+    div = int(np.count_nonzero(voted & (choice == Vote.DIVERT)))
+    state.recorded_vote[:] = Vote.NONE
+    state.recorded_vote[voted] = choice[voted]
+    state.requested[:] = False
+    status_quo = "continue" if model.mission == Vote.CONTINUE else "divert"
+    outcome = "continue" if cont > div else "divert" if div > cont else status_quo
+    return ReferendumResult(model.day, cont, div, int(voters.sum()) - cont - div, outcome, trigger)
