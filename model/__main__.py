@@ -1,0 +1,7 @@
+"""``python -m model``: the command-line interface."""
+
+import sys
+
+from model.cli import main
+
+sys.exit(main())

@@ -1,0 +1,217 @@
+"""Command-line interface: ``python -m model COMMAND ...``.
+
+Every model parameter is an option of ``run`` (``--n-crew 500``), generated from the one
+declaration in :mod:`model.parameters`. Bad input gives one line on stderr and exit code 2.
+Other commands (sweeps, thresholds, plots, benchmarks) register themselves through
+:data:`COMMAND_MODULES`: each module has ``register(subparsers)`` adding its sub-command
+with ``set_defaults(handler=...)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from model.parameters import declarations, valid_text
+
+#: Modules that add sub-commands (each defines ``register(subparsers)``).
+COMMAND_MODULES: tuple[str, ...] = ("model.cli",)
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def parameter_options(parser: argparse.ArgumentParser) -> None:
+    """Add one option per model parameter, with its unit, range and default in the help."""
+    group = parser.add_argument_group("model parameters")
+    for d in declarations():
+        flag = "--" + d["name"].replace("_", "-")
+        kind = d["type"]
+        help_text = f"{d['description']} [{d['unit']}; {valid_text(d)}; default {d['default']!r}]"
+        if kind is bool:
+            group.add_argument(
+                flag,
+                dest=d["name"],
+                type=_boolean,
+                metavar="BOOL",
+                default=argparse.SUPPRESS,
+                help=help_text,
+            )
+        else:
+            metavar = "TEXT" if kind is str else "N" if kind is int else "X"
+            group.add_argument(
+                flag,
+                dest=d["name"],
+                type=_number(kind),
+                metavar=metavar,
+                default=argparse.SUPPRESS,
+                help=help_text,
+            )
+
+
+def parameters_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The model parameters given on the command line (others keep their defaults)."""
+    names = {d["name"] for d in declarations()}
+    return {k: v for k, v in vars(args).items() if k in names}
+
+
+def _number(kind: type):
+    def convert(text: str):
+        if kind is str:
+            return text
+        try:
+            return int(text) if kind is int else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind.__name__}, got {text!r}") from None
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+# --- run ------------------------------------------------------------------------------------
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``run`` command."""
+    run = subparsers.add_parser(
+        "run",
+        help="run one scenario and write its outputs",
+        description="Run the model for some days and write series.parquet, events.parquet "
+        "and summary.json to --out.",
+    )
+    run.add_argument("--days", type=int, default=365, help="days to simulate [default 365]")
+    run.add_argument("--seed", type=int, default=1, help="root seed, >= 0 [default 1]")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (created); omit to only print the summary",
+    )
+    run.add_argument(
+        "--breach-at-start",
+        type=int,
+        default=None,
+        metavar="DEATHS",
+        help="a hull breach killing DEATHS people on day 0 (the story: 3)",
+    )
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar [default: when stderr is a terminal]",
+    )
+    parameter_options(run)
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run one scenario; write its outputs."""
+    from model import CrewModel
+    from model.provenance import run_record
+
+    if args.days < 0:
+        raise UsageError(f"--days={args.days} is invalid: expected a whole number >= 0")
+    if args.seed < 0:
+        raise UsageError(f"--seed={args.seed} is invalid: expected a whole number >= 0")
+    if args.out is not None:
+        _writable(args.out)
+    params = parameters_from(args)
+    started = time.perf_counter()
+    model = CrewModel(rng=args.seed, **params)
+    if args.breach_at_start is not None:
+        model.breach(deaths=args.breach_at_start)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    model.run(args.days, progress=progress)
+    summary = {
+        **run_record(model, args.seed),
+        **model.summary(),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+    }
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        model.series().to_parquet(args.out / "series.parquet", index=False)
+        model.events().to_parquet(args.out / "events.parquet", index=False)
+        (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    _print_summary(model, args.out)
+    return 0
+
+
+def _writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out={folder} is not a writable folder: {exc.strerror}") from None
+
+
+def _print_summary(model, out: Path | None) -> None:
+    t = model.today
+    first, last = model.referendums[0], model.referendums[-1]
+    lines = [
+        f"day {model.day}: {t['alive']} alive, {t['deaths']} deaths ({t['breaches']} breaches),"
+        f" {t['births']} births",
+        f"support for continuing {t['support_continue']:.1%} (recorded referendum: "
+        f"{first.continue_votes}-{first.divert_votes}, margin {first.margin:+d})",
+        f"cohesion {t['cohesion']:.3f}, trust {t['mean_trust']:.3f}, grief "
+        f"{t['mean_grief']:.3f}, vote-change requests {t['vote_change_requests']}",
+        f"referendums held: {len(model.referendums) - 1}"
+        + (
+            f"; last on day {last.day}: {last.outcome} by {abs(last.margin)}"
+            if len(model.referendums) > 1
+            else ""
+        ),
+        "morale collapse: "
+        + (f"day {model.collapse_day}" if model.collapse_day is not None else "none"),
+    ]
+    if out is not None:
+        lines.append(f"wrote {out}/series.parquet, events.parquet, summary.json")
+    print("\n".join(lines))
+
+
+# --- entry point ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m model",
+        description="Crew cohesion model: social cohesion and referendums aboard a "
+        "generation ship.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.handler(args) or 0)
+    except (UsageError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
