@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Ties", "as_csr", "ties"]
+__all__ = ["Ties", "as_csr", "is_complete_graph", "ties"]
 
 
 def as_csr(W: sp.csr_array | sp.csr_matrix | np.ndarray) -> sp.csr_array:
@@ -81,3 +81,19 @@ def ties(W: sp.csr_array) -> Ties:
     new_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(degree, out=new_indptr[1:])
     return Ties(source, target, weight, new_indptr, degree)
+
+
+def is_complete_graph(W: sp.csr_array) -> bool:
+    """Fast test that `W` ties every agent to every other with no zero entry or self-loop.
+
+    Cheaper than :func:`ties` (no edge arrays are built); ``False`` does not rule out a complete
+    graph among the connected agents only, which :meth:`Ties.is_complete` detects.
+    """
+    n = W.shape[0]
+    return (
+        n > 1
+        and W.nnz == n * (n - 1)
+        and W.has_canonical_format
+        and not np.any(W.diagonal())
+        and bool(np.all(W.data))
+    )

@@ -7,15 +7,11 @@ from typing import ClassVar
 import numpy as np
 import scipy.sparse as sp
 
-from model.dynamics._network import Ties, as_csr, ties
+from model.dynamics._network import Ties, as_csr, is_complete_graph, ties
 from model.dynamics._params import check_real
 from model.dynamics._rule import InfluenceRule
 
 __all__ = ["HegselmannKrause"]
-
-#: Up to this many connected agents a complete graph is handled with a dense N x N comparison;
-#: above it with sorted opinions and prefix sums (O(N log N)).
-DENSE_LIMIT = 3000
 
 
 class HegselmannKrause(InfluenceRule):
@@ -56,17 +52,41 @@ class HegselmannKrause(InfluenceRule):
         rng: np.random.Generator,
     ) -> np.ndarray:
         """One synchronous step: every agent moves to the mean of its confidence set."""
-        tie = ties(as_csr(W))
+        W = as_csr(W)
         x = np.asarray(x, dtype=np.float64)
+        if is_complete_graph(W):
+            return _complete_means(x, self.epsilon)
+        tie = ties(W)
         if tie.is_complete():
             agents = tie.connected_agents
             new = x.copy()
-            if agents.shape[0] <= DENSE_LIMIT:
-                new[agents] = _dense_means(x[agents], self.epsilon)
-            else:
-                new[agents] = _sorted_means(x[agents], self.epsilon)
+            new[agents] = _complete_means(x[agents], self.epsilon)
             return new
         return _tie_means(tie, x, self.epsilon)
+
+
+def _complete_means(x: np.ndarray, epsilon: float) -> np.ndarray:
+    """Confidence-set means when everyone sees everyone, from sorted opinions and prefix sums.
+
+    O(N log N). Each confidence set is a contiguous run of the sorted opinions (``|x_i - x_j|``
+    is monotone in ``x_j``); its ends come from a binary search and are then corrected so that
+    membership is decided by exactly the test ``|x_i - x_j| <= epsilon`` of the network path.
+    """
+    order = np.sort(x)
+    n = order.shape[0]
+    prefix = np.concatenate(([0.0], np.cumsum(order)))
+    lo = np.searchsorted(order, x - epsilon, side="left")
+    hi = np.searchsorted(order, x + epsilon, side="right")
+    for _ in range(n):  # each pass moves a misplaced end by one; rarely more than one pass
+        grow_lo = (lo > 0) & (np.abs(x - order[np.maximum(lo - 1, 0)]) <= epsilon)
+        shrink_lo = (lo < n) & (np.abs(x - order[np.minimum(lo, n - 1)]) > epsilon)
+        grow_hi = (hi < n) & (np.abs(x - order[np.minimum(hi, n - 1)]) <= epsilon)
+        shrink_hi = (hi > 0) & (np.abs(x - order[np.maximum(hi - 1, 0)]) > epsilon)
+        if not (grow_lo.any() or shrink_lo.any() or grow_hi.any() or shrink_hi.any()):
+            break
+        lo = lo - grow_lo + shrink_lo
+        hi = hi + grow_hi - shrink_hi
+    return (prefix[hi] - prefix[lo]) / (hi - lo)
 
 
 def _tie_means(tie: Ties, x: np.ndarray, epsilon: float) -> np.ndarray:
@@ -76,18 +96,3 @@ def _tie_means(tie: Ties, x: np.ndarray, epsilon: float) -> np.ndarray:
     total = np.bincount(rows, weights=x[tie.target[near]], minlength=tie.n) + x
     count = np.bincount(rows, minlength=tie.n) + 1.0
     return total / count
-
-
-def _dense_means(x: np.ndarray, epsilon: float) -> np.ndarray:
-    """Confidence-set means on the complete graph by an all-pairs comparison."""
-    near = np.abs(x[:, None] - x[None, :]) <= epsilon
-    return (near @ x) / near.sum(axis=1)
-
-
-def _sorted_means(x: np.ndarray, epsilon: float) -> np.ndarray:
-    """Confidence-set means on the complete graph from sorted opinions and prefix sums."""
-    order = np.sort(x)
-    prefix = np.concatenate(([0.0], np.cumsum(order)))
-    lo = np.searchsorted(order, x - epsilon, side="left")
-    hi = np.searchsorted(order, x + epsilon, side="right")
-    return (prefix[hi] - prefix[lo]) / (hi - lo)

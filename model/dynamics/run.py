@@ -30,14 +30,30 @@ def network_matrix(graph: nx.Graph, weights: Hashable | None = None) -> sp.csr_a
             raise ValueError(f"weights must be an edge attribute name or None; got {weights!r}")
         if graph.number_of_edges() and not any(weights in d for *_, d in graph.edges(data=True)):
             raise ValueError(f"weights={weights!r}: no edge of the graph has that attribute")
-    W = nx.to_scipy_sparse_array(
-        graph, nodelist=list(graph.nodes), weight=weights, dtype=np.float64, format="csr"
-    )
-    W = sp.csr_array(W)
+    if weights is None and _is_complete(graph):
+        n = graph.number_of_nodes()
+        columns = np.tile(np.arange(n, dtype=np.int32), n).reshape(n, n)
+        indices = columns[~np.eye(n, dtype=bool)]
+        indptr = np.arange(n + 1, dtype=np.int32) * (n - 1)
+        W = sp.csr_array((np.ones(n * (n - 1)), indices, indptr), shape=(n, n))
+    else:
+        W = nx.to_scipy_sparse_array(
+            graph, nodelist=list(graph.nodes), weight=weights, dtype=np.float64, format="csr"
+        )
+        W = sp.csr_array(W)
     if not np.all(np.isfinite(W.data)) or np.any(W.data < 0):
         bad = W.data[~np.isfinite(W.data) | (W.data < 0)][0]
         raise ValueError(f"tie weights must be finite and >= 0; got {bad!r}")
     return W
+
+
+def _is_complete(graph: nx.Graph) -> bool:
+    """True for a simple (di)graph with every possible edge and no self-loop."""
+    if graph.is_multigraph() or nx.number_of_selfloops(graph):
+        return False
+    n = graph.number_of_nodes()
+    pairs = n * (n - 1) if graph.is_directed() else n * (n - 1) // 2
+    return n > 1 and graph.number_of_edges() == pairs
 
 
 def _opinions(initial: ArrayLike | Mapping[Hashable, float], nodes: list[Hashable]) -> np.ndarray:
