@@ -29,6 +29,9 @@ from model.ship import build_ship
 
 #: The recorded referendum was three months before day 0 (story).
 RECORDED_REFERENDUM_DAY = -90
+#: Newborns' ties join the network at the monthly registry update (they are infants: their
+#: kin's grief is found by household, and nobody's belief depends on an infant's).
+REGISTRY_INTERVAL_DAYS = 30
 #: Initial beliefs are kept off the extremes (they are probabilities of support).
 BELIEF_FLOOR = 0.01
 
@@ -244,6 +247,8 @@ class CrewModel(mesa.Model):
                 self.breach(source="hazard")
 
     def _births(self) -> None:
+        if self.day % REGISTRY_INTERVAL_DAYS == 0:
+            self.network.flush(self.state.size)
         households = self.births.draw(self)
         if len(households) == 0:
             return
@@ -266,6 +271,7 @@ class CrewModel(mesa.Model):
             trust_baseline=np.full(len(households), self.p.initial_trust),
             recorded_vote=np.full(len(households), Vote.NONE),
         )
+        self.network.grow(state.size)
         for slot, h in zip(slots, households, strict=True):
             kin = np.flatnonzero((state.household == h) & state.alive)
             kin = kin[kin != slot]
@@ -277,7 +283,6 @@ class CrewModel(mesa.Model):
                 slot=int(slot),
                 section=int(state.section[slot]),
             )
-        self.network.flush(state.size)
         self.counts["births"] += len(slots)
         self._update_frozen()
 

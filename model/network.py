@@ -80,7 +80,18 @@ class SocialNetwork:
 
     @property
     def size(self) -> int:
+        """Slots the matrix covers."""
         return self.adjacency.shape[0]
+
+    def grow(self, size: int) -> None:
+        """Add empty rows and columns for new people (no rebuild; their ties come later)."""
+        A = self.adjacency
+        extra = size - A.shape[0]
+        if extra <= 0:
+            return
+        indptr = np.concatenate([A.indptr, np.full(extra, A.indptr[-1])])
+        self.adjacency = sparse.csr_array((A.data, A.indices, indptr), shape=(size, size))
+        self._dead_mask = np.concatenate([self._dead_mask, np.zeros(extra, dtype=bool)])
 
     def add_ties(self, a: np.ndarray, b: np.ndarray, kind: TieKind) -> None:
         """Queue new undirected ties; they join the matrix at the next :meth:`flush`."""

@@ -50,7 +50,7 @@ class ReferendumResult:
 
 def intentions(belief: np.ndarray) -> np.ndarray:
     """Vote intention from belief: continue at 0.5 and above."""
-    return np.where(belief >= 0.5, Vote.CONTINUE, Vote.DIVERT).astype(np.int8)
+    return (belief >= 0.5).view(np.int8)  # Vote.CONTINUE == 1, Vote.DIVERT == 0
 
 
 class Petition:
