@@ -66,7 +66,7 @@ class SocialNetwork:
         key = rows * size + cols
         order = np.argsort(key, kind="stable")
         key, bits = key[order], bits[order]
-        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))[: len(key)]
         merged = np.bitwise_or.reduceat(bits, first) if len(first) else bits[:0]
         key = key[first]
         rows, cols = key // size, key % size
