@@ -20,7 +20,7 @@ __all__ = [
 def interval(low: float, high: float, low_closed: bool, high_closed: bool) -> str:
     """Render an interval such as ``(0, 0.5]`` for an error message."""
     left = "[" if low_closed else "("
-    right = "]" if high_closed else ")"
+    right = "]" if high_closed and np.isfinite(high) else ")"
     hi = "inf" if np.isinf(high) else f"{high:g}"
     return f"{left}{low:g}, {hi}{right}"
 
@@ -107,7 +107,7 @@ def check_per_agent(
         bad |= np.isfinite(flat) & (flat != np.round(flat))
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
-        got = repr(value) if values.ndim == 0 else f"{flat[where]!r} at position {where}"
+        got = repr(value) if values.ndim == 0 else f"{float(flat[where])!r} at position {where}"
         raise ValueError(f"{expected}; got {got}")
     return values
 

@@ -42,7 +42,7 @@ def network_matrix(graph: nx.Graph, weights: Hashable | None = None) -> sp.csr_a
         )
         W = sp.csr_array(W)
     if not np.all(np.isfinite(W.data)) or np.any(W.data < 0):
-        bad = W.data[~np.isfinite(W.data) | (W.data < 0)][0]
+        bad = float(W.data[~np.isfinite(W.data) | (W.data < 0)][0])
         raise ValueError(f"tie weights must be finite and >= 0; got {bad!r}")
     return W
 
@@ -75,7 +75,9 @@ def _opinions(initial: ArrayLike | Mapping[Hashable, float], nodes: list[Hashabl
         )
     if not np.all(np.isfinite(x)):
         where = int(np.flatnonzero(~np.isfinite(x))[0])
-        raise ValueError(f"initial opinions must be finite; got {x[where]!r} at position {where}")
+        raise ValueError(
+            f"initial opinions must be finite; got {float(x[where])!r} at position {where}"
+        )
     return x
 
 

@@ -75,7 +75,7 @@ class Threshold(InfluenceRule):
 
     def check_opinions(self, x: np.ndarray) -> None:
         if not np.all((x == 0) | (x == 1)):
-            bad = np.asarray(x)[(x != 0) & (x != 1)][0]
+            bad = float(np.asarray(x)[(x != 0) & (x != 1)][0])
             raise ValueError(f"threshold opinions must be 0 or 1; got {bad!r}")
 
     def step(
