@@ -86,16 +86,34 @@ class Threshold(InfluenceRule):
         rng: np.random.Generator,
     ) -> np.ndarray:
         """One synchronous step: every inactive agent at or above its threshold joins."""
+        return self.advance(W, x, anchors, rng, 1)
+
+    def advance(
+        self,
+        W: sp.csr_array,
+        x: np.ndarray,
+        anchors: np.ndarray,
+        rng: np.random.Generator,
+        steps: int,
+    ) -> np.ndarray:
+        """`steps` synchronous steps; stops early at a fixed point (the rule is deterministic
+        and irreversible, so nothing changes afterwards)."""
         x = np.asarray(x, dtype=np.float64)
         tie = ties(as_csr(W))
+        adjacency = tie.structure()
         theta = fit_to_crew("threshold", self.threshold, x.shape[0])
-        active_neighbours = tie.structure() @ x
-        if self.fractional:
-            share = np.divide(
-                active_neighbours, tie.degree, out=np.zeros_like(x), where=tie.degree > 0
-            )
-            joins = share >= theta
-        else:
-            joins = active_neighbours >= theta
-        joins &= tie.degree > 0
-        return np.where(joins, 1.0, x)
+        connected = tie.degree > 0
+        for _ in range(steps):
+            active_neighbours = adjacency @ x
+            if self.fractional:
+                share = np.divide(
+                    active_neighbours, tie.degree, out=np.zeros_like(x), where=connected
+                )
+                joins = share >= theta
+            else:
+                joins = active_neighbours >= theta
+            new = np.where(joins & connected, 1.0, x)
+            if np.array_equal(new, x):
+                break
+            x = new
+        return x
