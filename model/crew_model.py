@@ -183,8 +183,8 @@ class CrewModel(mesa.Model):
                 f"the captain's vote fixed by captain_private_belief="
                 f"{p.captain_private_belief}"
             )
-        upper = free[need - 1] if need > 0 else free[0] + 1.0
-        lower = free[need] if need < len(free) else free[-1] - 1.0
+        upper = free[need - 1] if need > 0 else 1.5  # above everyone
+        lower = free[need] if need < len(free) else -0.5  # below everyone
         shift = 0.5 - (upper + lower) / 2.0
         move = ~self.frozen
         state.belief[move] = np.clip(state.belief[move] + shift, 0.0, 1.0)
@@ -192,6 +192,12 @@ class CrewModel(mesa.Model):
         state.recorded_vote[voted] = self.intention[voted]
         cont = int(np.count_nonzero(state.recorded_vote == Vote.CONTINUE))
         div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
+        if cont - div != p.referendum_margin:  # voters tied at one belief cannot be split
+            raise ValueError(
+                f"referendum_margin={p.referendum_margin} is invalid for this start: after "
+                f"{p.burn_in_days} burn-in days of '{p.influence}' too many voters share one "
+                "belief; try burn_in_days=0"
+            )
         outcome = "divert" if div > cont else "continue"
         self.mission = Vote.CONTINUE if outcome == "continue" else Vote.DIVERT
         result = ReferendumResult(
