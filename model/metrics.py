@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from model.crew import Vote
@@ -59,8 +60,12 @@ def bimodality(x: np.ndarray) -> float:
         return float("nan")
     d = x - x.mean()
     d2 = d * d  # plain ufuncs: BLAS dot wakes its thread pool and costs more than it saves
-    m2 = d2.sum() / n
-    if m2 <= 0:
+    return _bimodality_from_deviations(n, d, d2, d2.sum() / n)
+
+
+def _bimodality_from_deviations(n: int, d: np.ndarray, d2: np.ndarray, m2: float) -> float:
+    """Sarle's coefficient from the deviations d, their squares and m2 = mean(d2)."""
+    if n < 4 or m2 <= 0:
         return float("nan")
     m3 = (d2 * d).sum() / n
     m4 = (d2 * d2).sum() / n
@@ -74,8 +79,29 @@ def cohesion_index(trust: float, faith: float, grief: float) -> float:
     return float(np.cbrt(max(trust, 0.0) * max(faith, 0.0) * max(1.0 - grief, 0.0)))
 
 
+@numba.njit(cache=True)
+def _cross_side_weights(indptr, indices, weights, continuing, rows):
+    """For each row in ``rows``: the weight of its ties to continuing people.
+
+    The same products and the same order as scipy's ``csr_matvec`` (``W @ continuing``), so
+    the sums are bit-identical; only the rows asked for are computed.
+    """
+    out = np.empty(len(rows))
+    for r in range(len(rows)):
+        i = rows[r]
+        total = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            total += weights[k] * continuing[indices[k]]
+        out[r] = total
+    return out
+
+
 def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, float]:
-    """Today's metrics. Cheap: a few passes over the arrays and one sparse product."""
+    """Today's metrics. Cheap: a few passes over the arrays and one pass over the ties.
+
+    Every figure is computed with the same floating-point operations in the same order as the
+    plain numpy expressions in the comments (the model's outputs are bit-reproducible).
+    """
     state = model.state
     alive = state.alive
     n_alive = int(np.count_nonzero(alive))
@@ -84,16 +110,28 @@ def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, 
     cont = model.intention == Vote.CONTINUE
     if n_voters:
         support = float(np.count_nonzero(cont & voters)) / n_voters
-        mean_belief = float(belief.mean())
-        variance = float(belief.var())
+        # belief.mean(), belief.var() and bimodality(belief) share their deviations
+        mean = np.add.reduce(belief) / n_voters
+        d = belief - mean
+        d2 = d * d
+        m2 = np.add.reduce(d2) / n_voters
+        mean_belief, variance = float(mean), float(m2)
+        bimodal = _bimodality_from_deviations(n_voters, d, d2, m2)
     else:
-        support = mean_belief = variance = float("nan")
-    W = model.network.adjacency
-    total = W.data.sum()
-    side = cont & alive
-    cross = float(2.0 * (W @ side.astype(float))[alive & ~cont].sum() / total) if total else 0.0
-    trust = float(state.trust[alive].mean()) if n_alive else 0.0
-    grief = float(state.grief[alive].mean()) if n_alive else 0.0
+        support = mean_belief = variance = bimodal = float("nan")
+    network = model.network
+    W = network.adjacency
+    total = network.total_weight()
+    if total:
+        # 2 * (W @ (cont & alive))[alive & ~cont].sum() / total, over the needed rows only
+        continuing = (cont & alive).astype(float)
+        rows = np.flatnonzero(alive & ~cont)
+        side = _cross_side_weights(W.indptr, W.indices, W.data, continuing, rows)
+        cross = float(2.0 * np.add.reduce(side) / total)
+    else:
+        cross = 0.0
+    trust = float(np.add.reduce(state.trust[alive]) / n_alive) if n_alive else 0.0
+    grief = float(np.add.reduce(state.grief[alive]) / n_alive) if n_alive else 0.0
     mission_continue = model.mission == Vote.CONTINUE
     faith = mean_belief if mission_continue else 1.0 - mean_belief
     return {
@@ -102,7 +140,7 @@ def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, 
         "support_continue": support,
         "mean_belief": mean_belief,
         "belief_variance": variance,
-        "bimodality": bimodality(belief),
+        "bimodality": bimodal,
         "cross_ties": cross,
         "mean_trust": trust,
         "mean_grief": grief,

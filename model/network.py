@@ -77,6 +77,7 @@ class SocialNetwork:
         self.kinds = merged.astype(np.int8)
         self.rows = rows
         self._dead_mask = np.zeros(size, dtype=bool)
+        self._total_weight: float | None = None
 
     @property
     def size(self) -> int:
@@ -129,11 +130,18 @@ class SocialNetwork:
                 A.data[k] = 0.0
             A.data[lo:hi] = 0.0
         self._dead_mask[slots] = True
+        self._total_weight = None
         self._pending = [  # queued ties of the dead are dropped too
             (a[k], b[k], kd[k])
             for a, b, kd in self._pending
             for k in [~(np.isin(a, slots) | np.isin(b, slots))]
         ]
+
+    def total_weight(self) -> float:
+        """Sum of all stored weights (both directions), cached until the ties change."""
+        if self._total_weight is None:
+            self._total_weight = self.adjacency.data.sum()
+        return self._total_weight
 
     def live_tie_count(self) -> int:
         """Number of undirected ties with non-zero weight."""
