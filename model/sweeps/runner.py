@@ -1,0 +1,414 @@
+"""Running many scenarios: one run, a chunk of runs, and the backends that execute chunks.
+
+Runs are grouped in chunks so process start-up and scheduler overhead are paid per chunk,
+not per run; a worker imports the model (and loads numba's cache) once, in its initializer.
+Backends yield ``(chunk_index, result)`` as chunks finish:
+
+* ``local``: :class:`concurrent.futures.ProcessPoolExecutor` with the ``spawn`` context;
+  a worker that dies breaks the pool, which is restarted and its chunks resubmitted.
+* ``dask``: an existing ``dask.distributed`` scheduler (address) or a ``LocalCluster``.
+* ``workers=0``: in this process, one chunk after another (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.metrics import SERIES_COLUMNS
+from model.sweeps.signals import SIGNAL_COLUMNS, run_signals
+
+#: Times a chunk is resubmitted after its worker died before its runs are recorded failed.
+CHUNK_RETRIES = 2
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run: its id (canonical position), parameter point, replicate and seed."""
+
+    run_id: int
+    point: int
+    replicate: int
+    params: dict[str, Any]
+    seed: int
+    spawn_key: int
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What every run of a sweep does and keeps."""
+
+    horizon_days: int
+    breach_at_start: int | None = None
+    series: bool = False
+    series_every: int = 1
+    series_columns: tuple[str, ...] = SERIES_COLUMNS
+    signals_window: float = 0.5
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk sends back: one row per run, and the kept series (or None)."""
+
+    rows: list[dict[str, Any]]
+    series: pd.DataFrame | None
+
+
+def run_seeds(root_seed: int, n_runs: int) -> list[int]:
+    """One seed per run from ``SeedSequence(root_seed).spawn(n_runs)``.
+
+    Each child SeedSequence is reduced to a 63-bit integer, so a run can be repeated alone
+    with ``python -m model run --seed SEED`` (``CrewModel(rng=SEED)``).
+    """
+    children = np.random.SeedSequence(root_seed).spawn(n_runs)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def plan_runs(points: Sequence[dict[str, Any]], replicates: int, root_seed: int) -> list[RunTask]:
+    """The runs of a sweep in canonical order: by parameter point, then replicate."""
+    seeds = run_seeds(root_seed, len(points) * replicates)
+    tasks = []
+    for point, params in enumerate(points):
+        for replicate in range(replicates):
+            run_id = point * replicates + replicate
+            tasks.append(RunTask(run_id, point, replicate, dict(params), seeds[run_id], run_id))
+    return tasks
+
+
+def chunked(tasks: Sequence[RunTask], workers: int, chunk_size: int | None) -> list[list[RunTask]]:
+    """Split runs into chunks: about eight per worker unless ``chunk_size`` is given."""
+    if not tasks:
+        return []
+    if chunk_size is None:
+        chunk_size = max(1, min(50, math.ceil(len(tasks) / (max(workers, 1) * 8))))
+    return [list(tasks[i : i + chunk_size]) for i in range(0, len(tasks), chunk_size)]
+
+
+# --- one run ---------------------------------------------------------------------------------
+def execute_run(task: RunTask, settings: RunSettings) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """Run one scenario; never raises: a failure is a row with ``failed=True`` and the error."""
+    from model import CrewModel
+    from model.parameters import Parameters
+
+    started = time.perf_counter()
+    base = {
+        "run_id": task.run_id,
+        "point": task.point,
+        "replicate": task.replicate,
+        "seed": task.seed,
+        "spawn_key": task.spawn_key,
+    }
+    try:
+        params = Parameters.from_mapping(task.params)
+        base.update(params.to_dict())
+        model = CrewModel(rng=task.seed, parameters=params)
+        if settings.breach_at_start is not None:
+            model.breach(deaths=settings.breach_at_start)
+        model.run(settings.horizon_days)
+        series = model.series()
+        outcome = outcomes(model, series)
+        outcome.update(
+            run_signals(series, model.collapse_day, params.collapse_days, settings.signals_window)
+        )
+        kept = keep_series(series, task.run_id, settings) if settings.series else None
+        row = {**base, "failed": False, "error": None, **outcome}
+    except Exception as exc:  # noqa: BLE001 - a failing run is recorded, the sweep goes on
+        for name, value in task.params.items():
+            base.setdefault(name, value)
+        lines = traceback.format_exception_only(type(exc), exc)
+        row = {**base, "failed": True, "error": "".join(lines).strip()}
+        kept = None
+    row["wall_seconds"] = round(time.perf_counter() - started, 4)
+    return row, kept
+
+
+def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
+    """A finished run's outcome columns."""
+    held = model.referendums[1:]  # the first is the recorded referendum before day 0
+    first = held[0] if held else None
+    cohesion = series["cohesion"].to_numpy(dtype=float)
+    today = model.today
+    return {
+        "collapsed": model.collapse_day is not None,
+        "collapse_day": model.collapse_day,
+        "referendums_held": len(held),
+        "first_referendum_day": first.day if first else None,
+        "first_referendum_outcome": first.outcome if first else None,
+        "first_referendum_margin": first.margin if first else None,
+        "referendums": json.dumps(
+            [{"day": r.day, "outcome": r.outcome, "margin": r.margin} for r in held]
+        ),
+        "mission": "continue" if today["mission_continue"] else "divert",
+        "final_support": _number(today["support_continue"]),
+        "final_cohesion": _number(today["cohesion"]),
+        "min_cohesion": float(np.nanmin(cohesion)) if np.isfinite(cohesion).any() else None,
+        "min_cohesion_day": int(series["day"].iloc[int(np.nanargmin(cohesion))])
+        if np.isfinite(cohesion).any()
+        else None,
+        "final_trust": _number(today["mean_trust"]),
+        "final_alive": int(today["alive"]),
+        "deaths": int(model.counts["deaths"]),
+        "breaches": int(model.counts["breaches"]),
+        "births": int(model.counts["births"]),
+    }
+
+
+def keep_series(series: pd.DataFrame, run_id: int, settings: RunSettings) -> pd.DataFrame:
+    """The kept part of a run's series: every ``series_every``-th day and the last day."""
+    days = series["day"].to_numpy()
+    keep = (days % settings.series_every == 0) | (days == days.max())
+    kept = series.loc[keep, ["day", *settings.series_columns]].reset_index(drop=True)
+    kept.insert(0, "run_id", run_id)
+    return kept
+
+
+def execute_chunk(tasks: Sequence[RunTask], settings: RunSettings) -> ChunkResult:
+    """Run a chunk of runs (in a worker); failures are rows, never exceptions."""
+    rows, series = [], []
+    for task in tasks:
+        row, kept = execute_run(task, settings)
+        rows.append(row)
+        if kept is not None:
+            series.append(kept)
+    return ChunkResult(rows, pd.concat(series, ignore_index=True) if series else None)
+
+
+def warm_up() -> None:
+    """Worker initializer: import the model and load numba's compiled code once."""
+    try:
+        from model import CrewModel
+
+        CrewModel(rng=0, n_crew=200, referendum_margin=1, burn_in_days=2).run(2)
+    except Exception:  # noqa: BLE001 - warming up is an optimisation; runs report errors
+        pass
+
+
+def failed_chunk(tasks: Sequence[RunTask], error: str) -> ChunkResult:
+    """Rows recording that a chunk's runs could not be run at all."""
+    rows = [
+        {
+            "run_id": t.run_id,
+            "point": t.point,
+            "replicate": t.replicate,
+            "seed": t.seed,
+            "spawn_key": t.spawn_key,
+            **t.params,
+            "failed": True,
+            "error": error,
+            "wall_seconds": 0.0,
+        }
+        for t in tasks
+    ]
+    return ChunkResult(rows, None)
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --- backends --------------------------------------------------------------------------------
+Executor = Callable[[Sequence[RunTask], RunSettings], ChunkResult]
+
+
+def execute(
+    chunks: Sequence[Sequence[RunTask]],
+    settings: RunSettings,
+    workers: int = 2,
+    dask: str | None = None,
+    dask_processes: bool = True,
+    function: Executor = execute_chunk,
+) -> Iterator[tuple[int, ChunkResult]]:
+    """Run chunks on a new backend; yield ``(chunk_index, result)`` in completion order.
+
+    Parameters
+    ----------
+    chunks
+        The chunks of runs.
+    settings
+        What each run does and keeps.
+    workers
+        Local worker processes (``0``: run in this process); for ``dask="local"`` the
+        number of cluster workers.
+    dask
+        None for local processes, ``"local"`` for a new ``LocalCluster``, or the address
+        of an existing scheduler (``tcp://host:8786``).
+    dask_processes
+        With ``dask="local"``: processes (the default) or threads in this process.
+    function
+        The chunk function (tests substitute a synthetic one).
+    """
+    if not chunks:
+        return
+    with open_backend(workers, dask, dask_processes, function) as backend:
+        yield from backend.map(chunks, settings)
+
+
+def open_backend(
+    workers: int = 2,
+    dask: str | None = None,
+    dask_processes: bool = True,
+    function: Executor = execute_chunk,
+) -> Backend:
+    """A backend to run several batches of chunks on the same workers (a context manager)."""
+    if dask is not None:
+        return DaskBackend(workers, dask, dask_processes, function)
+    if workers <= 0:
+        return Backend(function)
+    return LocalBackend(workers, function)
+
+
+class Backend:
+    """Runs chunks in this process, one after another."""
+
+    def __init__(self, function: Executor = execute_chunk) -> None:
+        self.function = function
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the workers."""
+
+    def map(
+        self, chunks: Sequence[Sequence[RunTask]], settings: RunSettings
+    ) -> Iterator[tuple[int, ChunkResult]]:
+        """Run chunks; yield ``(chunk_index, result)`` as they finish."""
+        for index, chunk in enumerate(chunks):
+            yield index, self.function(chunk, settings)
+
+
+class LocalBackend(Backend):
+    """A pool of ``spawn``-ed worker processes, kept across batches; restarted if one dies."""
+
+    def __init__(self, workers: int, function: Executor = execute_chunk) -> None:
+        super().__init__(function)
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def map(self, chunks, settings):
+        attempts = dict.fromkeys(range(len(chunks)), 0)
+        pending = set(range(len(chunks)))
+        while pending:
+            pool = self._pool()
+            futures: dict[Future, int] = {
+                pool.submit(self.function, chunks[i], settings): i for i in sorted(pending)
+            }
+            broken = False
+            while futures and not broken:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = futures.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[index] += 1
+                        if attempts[index] > CHUNK_RETRIES:
+                            pending.discard(index)
+                            yield index, failed_chunk(chunks[index], "worker process died")
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - e.g. results not picklable
+                        result = failed_chunk(chunks[index], f"{type(exc).__name__}: {exc}")
+                    pending.discard(index)
+                    yield index, result
+            if broken:  # a worker died: start a new pool and resubmit what is pending
+                for future in futures:
+                    future.cancel()
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
+
+
+class DaskBackend(Backend):
+    """A ``dask.distributed`` client: a new ``LocalCluster`` or an existing scheduler."""
+
+    def __init__(
+        self, workers: int, address: str, processes: bool = True, function=execute_chunk
+    ) -> None:
+        super().__init__(function)
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise ValueError(
+                "--dask needs the optional Dask extra: pip install 'crew-cohesion[dask]'"
+            ) from None
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(
+                n_workers=max(workers, 1),
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=None,
+            )
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout="10s")
+            except OSError as exc:
+                raise ValueError(f"--dask={address}: cannot reach the scheduler ({exc})") from None
+        self.client.run(warm_up)  # once per worker, before any chunk
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def map(self, chunks, settings):
+        from dask.distributed import as_completed
+
+        futures = {
+            self.client.submit(
+                self.function, chunk, settings, pure=False, retries=CHUNK_RETRIES
+            ): index
+            for index, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost chunk is recorded failed
+                result = failed_chunk(chunks[index], f"{type(exc).__name__}: {exc}")
+            yield index, result
+
+
+__all__ = [
+    "SIGNAL_COLUMNS",
+    "Backend",
+    "DaskBackend",
+    "LocalBackend",
+    "open_backend",
+    "ChunkResult",
+    "RunSettings",
+    "RunTask",
+    "chunked",
+    "execute",
+    "execute_chunk",
+    "execute_run",
+    "plan_runs",
+    "run_seeds",
+]
