@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import IntFlag
 
 import networkx as nx
+import numba
 import numpy as np
 from scipy import sparse
 
@@ -34,6 +35,42 @@ def strongest_by_bits(values: dict[TieKind, float]) -> np.ndarray:
     for bits in range(16):
         table[bits] = max((v for k, v in values.items() if bits & k), default=0.0)
     return table
+
+
+@numba.njit(cache=True)
+def _merge_ties(indptr, indices, data, kinds, new_ptr, new_cols, new_bits):
+    """Merge sorted CSR rows (dropping zero-weight entries) with sorted new entries.
+
+    Returns (indptr, indices, kinds) over ``len(new_ptr) - 1`` rows; an entry present in both
+    gets the union of the kind bits.
+    """
+    n, n_old = len(new_ptr) - 1, len(indptr) - 1
+    cap = np.count_nonzero(data) + len(new_cols)
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    out_idx = np.empty(cap, dtype=np.int64)
+    out_bits = np.empty(cap, dtype=np.int8)
+    pos = 0
+    for i in range(n):
+        p, p_end = (indptr[i], indptr[i + 1]) if i < n_old else (0, 0)
+        q, q_end = new_ptr[i], new_ptr[i + 1]
+        while p < p_end or q < q_end:
+            if p < p_end and data[p] == 0.0:
+                p += 1
+            elif q == q_end or (p < p_end and indices[p] < new_cols[q]):
+                out_idx[pos], out_bits[pos] = indices[p], kinds[p]
+                pos += 1
+                p += 1
+            elif p == p_end or new_cols[q] < indices[p]:
+                out_idx[pos], out_bits[pos] = new_cols[q], new_bits[q]
+                pos += 1
+                q += 1
+            else:
+                out_idx[pos], out_bits[pos] = indices[p], kinds[p] | new_bits[q]
+                pos += 1
+                p += 1
+                q += 1
+        out_ptr[i + 1] = pos
+    return out_ptr, out_idx[:pos].copy(), out_bits[:pos].copy()
 
 
 class SocialNetwork:
@@ -99,18 +136,41 @@ class SocialNetwork:
         self._pending.append((np.asarray(a), np.asarray(b), np.full(len(a), int(kind))))
 
     def flush(self, size: int) -> None:
-        """Grow to ``size`` slots and merge queued ties (one rebuild for all of them)."""
+        """Grow to ``size`` slots and merge queued ties.
+
+        One linear merge of the sorted rows with the (few) queued ties, instead of sorting
+        every tie again; the result is the same matrix :meth:`_build` would give: ties of the
+        dead (zero weights) dropped, columns sorted, a pair's kinds merged.
+        """
         if not self._pending and size == self.size:
             return
-        live = self.adjacency.data != 0
-        upper = live & (self.rows < self.adjacency.indices)
-        parts_a = [self.rows[upper]] + [p[0] for p in self._pending]
-        parts_b = [self.adjacency.indices[upper]] + [p[1] for p in self._pending]
-        parts_k = [self.kinds[upper]] + [p[2] for p in self._pending]
-        dead = self._dead_mask
+        A = self.adjacency
+        a = np.concatenate([p[0] for p in self._pending] + [np.empty(0, np.int64)])
+        b = np.concatenate([p[1] for p in self._pending] + [np.empty(0, np.int64)])
+        k = np.concatenate([p[2] for p in self._pending] + [np.empty(0, np.int64)])
         self._pending.clear()
-        self._build(size, np.concatenate(parts_a), np.concatenate(parts_b), np.concatenate(parts_k))
+        rows = np.concatenate([a, b]).astype(np.int64)
+        cols = np.concatenate([b, a]).astype(np.int64)
+        bits = np.concatenate([k, k]).astype(np.int8)
+        key = rows * size + cols
+        order = np.argsort(key, kind="stable")
+        key, bits = key[order], bits[order]
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))[: len(key)]
+        new_bits = np.bitwise_or.reduceat(bits, first) if len(first) else bits[:0]
+        key = key[first]
+        new_ptr = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key // size, minlength=size), out=new_ptr[1:])
+        indptr, indices, kinds = _merge_ties(
+            A.indptr, A.indices, A.data, self.kinds, new_ptr, key % size, new_bits
+        )
+        data = self._weight_table[kinds]
+        self.adjacency = sparse.csr_array((data, indices, indptr), shape=(size, size))
+        self.kinds = kinds
+        self.rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
+        dead = self._dead_mask
+        self._dead_mask = np.zeros(size, dtype=bool)
         self._dead_mask[: len(dead)] = dead
+        self._total_weight = None
 
     # --- deaths ---------------------------------------------------------------------------
     def ties_of(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
