@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from model.parameters import declarations, valid_text
 
 #: Modules that add sub-commands (each defines ``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ("model.cli",)
+COMMAND_MODULES: tuple[str, ...] = ("model.cli", "model.sweeps.cli")
 
 EXIT_USAGE = 2
 
@@ -122,6 +123,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parameter_options(run)
     run.set_defaults(handler=run_command)
+    params = subparsers.add_parser("params", help="list the model's parameters")
+    params.add_argument(
+        "--markdown", action="store_true", help="print the parameter table of docs/ODD.md"
+    )
+    params.add_argument(
+        "--write-odd", action="store_true", help="rewrite the parameter table in docs/ODD.md"
+    )
+    params.set_defaults(handler=params_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -190,6 +199,25 @@ def _print_summary(model, out: Path | None) -> None:
     print("\n".join(lines))
 
 
+# --- params ---------------------------------------------------------------------------------
+def params_command(args: argparse.Namespace) -> int:
+    """List the parameters (or print docs/ODD.md's table)."""
+    from model.parameters import markdown_table
+
+    if args.write_odd:
+        from model.docs import ODD_PATH, write_odd_table
+
+        write_odd_table()
+        print(f"wrote the parameter table of {ODD_PATH.name}")
+        return 0
+    if args.markdown:
+        print(markdown_table())
+        return 0
+    for d in declarations():
+        print(f"{d['name']:28} {d['default']!r:>22}  {d['unit']:18} {valid_text(d)}")
+    return 0
+
+
 # --- entry point ----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -215,3 +243,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter's flush quiet
+        return 0

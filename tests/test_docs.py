@@ -1,0 +1,15 @@
+"""Docs that must match the code."""
+
+from model.docs import ODD_PATH, odd_with_table
+from model.parameters import declarations
+
+
+def test_odd_parameter_table_matches_the_declarations():
+    text = ODD_PATH.read_text()
+    assert text == odd_with_table(text), "run: python -m model params --write-odd"
+
+
+def test_every_parameter_appears_in_the_odd():
+    text = ODD_PATH.read_text()
+    for d in declarations():
+        assert f"`{d['name']}`" in text
