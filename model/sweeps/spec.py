@@ -141,10 +141,22 @@ class Experiment:
         return [v.name for v in self.vary]
 
     def points(self) -> list[dict[str, Any]]:
-        """The parameter points, in canonical order (fixed values merged in)."""
+        """The parameter points, in canonical order (fixed values merged in).
+
+        Raises
+        ------
+        SpecError
+            A grid sweep with a range that gives no ``num``.
+        """
         if not self.vary:
             return [dict(self.fixed)]
         if self.method == "grid":
+            for v in self.vary:
+                if v.is_range and v.num is None:
+                    raise SpecError(
+                        f"{self.name}: vary.{v.name}.num: expected the number of grid values "
+                        "(a range needs num on a grid; or sample it with [sampling] method)"
+                    )
             combos = itertools.product(*(v.grid() for v in self.vary))
             varied = [dict(zip(self.varied_names, c, strict=True)) for c in combos]
         else:
@@ -161,7 +173,10 @@ class Experiment:
     def digest(self) -> str:
         """A fingerprint of what the runs are (not of comments or formatting)."""
         payload = {
-            "points": self.points(),
+            "fixed": self.fixed,
+            "vary": [repr(v) for v in self.vary],
+            "method": self.method,
+            "samples": self.samples,
             "replicates": self.replicates,
             "root_seed": self.root_seed,
             "horizon_days": self.horizon_days,
@@ -379,7 +394,7 @@ def _parse_varied(
     for key in value:
         if key not in allowed:
             raise SpecError(f"{label}: {_unknown(f'{where}.{key}', allowed, 'key')}")
-    for key in ("low", "high") + (("num",) if method == "grid" else ()):
+    for key in ("low", "high"):
         if key not in value:
             raise SpecError(f"{label}: {where}.{key}: expected this key in {expected}")
     low = _check_value(label, f"{where}.low", name, value["low"], decl)
@@ -401,7 +416,17 @@ def _parse_varied(
 
 def _check_points(label: str, experiment: Experiment) -> None:
     """Every point must be a valid parameter set (catches combinations, e.g. a schedule)."""
-    points = experiment.points()
+    if any(v.is_range and v.num is None for v in experiment.vary) and experiment.method == "grid":
+        # No grid without num (only a sensitivity analysis can use this file): check the ends.
+        ends = [
+            {**experiment.fixed, v.name: b}
+            for v in experiment.vary
+            if v.is_range
+            for b in (v.cast(v.low), v.cast(v.high))
+        ]
+        points = ends or [dict(experiment.fixed)]
+    else:
+        points = experiment.points()
     if len(points) * experiment.replicates > 10_000_000:
         raise SpecError(f"{label}: the experiment has too many runs ({experiment.n_runs:,})")
     for point in points:

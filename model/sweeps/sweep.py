@@ -97,7 +97,7 @@ def run_sweep(
     started = time.perf_counter()
     folder = Path(out)
     _prepare(folder)
-    digest = experiment.digest()
+    digest = experiment.digest() if tasks is None else _tasks_digest(experiment, tasks)
     previous = read_manifest(folder)
     if previous is not None and previous.get("experiment_digest") != digest:
         raise SpecError(
@@ -119,7 +119,7 @@ def run_sweep(
         done_ids = set(done.column("run_id").to_pylist())
     todo = [t for t in tasks if t.run_id not in done_ids]
     session = {"started": _now(), "workers": workers, "dask": dask, "to_run": len(todo)}
-    manifest = _manifest(experiment, previous, len(tasks), extra_manifest)
+    manifest = _manifest(experiment, digest, previous, len(tasks), extra_manifest)
     manifest["sessions"].append(session)
     manifest["status"] = "running"
     write_manifest(folder, manifest)
@@ -211,8 +211,22 @@ def _drop_parts_with(store: PartStore, valid: list[Path], run_ids: set[int]) -> 
     return keep
 
 
+def _tasks_digest(experiment: Experiment, tasks: list[RunTask]) -> str:
+    """Fingerprint of an explicit list of runs (e.g. a sensitivity design)."""
+    import hashlib
+    import json
+
+    payload = [experiment.digest()] + [[t.run_id, t.params, t.seed] for t in tasks]
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _manifest(
-    experiment: Experiment, previous: dict[str, Any] | None, n_runs: int, extra: dict | None
+    experiment: Experiment,
+    digest: str,
+    previous: dict[str, Any] | None,
+    n_runs: int,
+    extra: dict | None,
 ) -> dict[str, Any]:
     base = previous or {}
     found = versions()
@@ -225,7 +239,7 @@ def _manifest(
         "kind": "crew-cohesion sweep",
         "name": experiment.name,
         "experiment": experiment.source,
-        "experiment_digest": experiment.digest(),
+        "experiment_digest": digest,
         "root_seed": experiment.root_seed,
         "seeding": "run i uses SeedSequence(root_seed).spawn(n_runs)[i] reduced to the "
         "63-bit integer in runs.seed (reproduce with `python -m model run --seed SEED`)",
