@@ -1,0 +1,18 @@
+"""The browser UI: ``./run ui`` (``solara run app.py``) serves it at http://localhost:8765.
+
+Two pages: the ship (watch and steer one run) and Sweeps (saved sweep results). The
+components live in the ``ui`` package; no model is built here, each tab builds its own.
+"""
+
+import solara
+
+from ui.devserver import keep_libraries_loaded
+from ui.main_page import Page as ShipPage
+from ui.sweeps_page import SweepsPage
+
+routes = [
+    solara.Route(path="/", component=ShipPage, label="Ship"),
+    solara.Route(path="sweeps", component=SweepsPage, label="Sweeps"),
+]
+
+keep_libraries_loaded()

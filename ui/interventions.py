@@ -1,0 +1,87 @@
+"""Interventions mid-run: a breach now, a memorial, a captain's message, reinforcement, and a
+referendum now (whose result the page shows prominently)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+
+from model import CrewModel
+from model.parameters import TONES
+from ui.session import Session
+
+RANDOM = "random"
+
+
+@solara.component
+def Interventions(
+    session: Session, version: int, on_done: Callable[[str | None], None]
+) -> solara.Element:
+    """Buttons for the interventions; ``on_done(error)`` is called after each one."""
+    model: CrewModel = session.model
+    deaths, set_deaths = solara.use_state(3)
+    section, set_section = solara.use_state(RANDOM)
+    tone, set_tone = solara.use_state(TONES[0])
+    sections = [RANDOM, *(str(s) for s in range(model.layout.n_sections))]
+    if section not in sections:
+        section = RANDOM
+
+    def breach() -> None:
+        if isinstance(deaths, bool) or not isinstance(deaths, int) or deaths < 0:
+            on_done(f"deaths={deaths!r} is invalid: expected a whole number >= 0")
+            return
+        where = None if section == RANDOM else int(section)
+        on_done(session.breach(deaths=deaths, section=where))
+
+    with solara.Column(classes=["interventions"], gap="4px") as main:
+        with solara.Row(gap="6px", style={"align-items": "center"}):
+            solara.InputInt(
+                "Deaths",
+                value=deaths,
+                on_value=set_deaths,
+                continuous_update=False,
+                classes=["breach-deaths"],
+                style={"max-width": "90px"},
+            )
+            solara.Select(
+                "Section",
+                value=section,
+                values=sections,
+                on_value=set_section,
+                classes=["breach-section"],
+                style={"max-width": "120px"},
+            )
+            solara.Button("Breach now", on_click=breach, color="error", classes=["crew-breach"])
+        with solara.Row(gap="6px", style={"align-items": "center"}):
+            solara.Select(
+                "Tone",
+                value=tone,
+                values=list(TONES),
+                on_value=set_tone,
+                classes=["message-tone"],
+                style={"max-width": "140px"},
+            )
+            solara.Button(
+                "Captain's message",
+                on_click=lambda: on_done(session.broadcast(tone)),
+                classes=["crew-message"],
+            )
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button(
+                "Hold memorial",
+                on_click=lambda: on_done(session.memorial()),
+                classes=["crew-memorial"],
+            )
+            solara.Button(
+                "Reinforce hull",
+                on_click=lambda: on_done(session.mitigate()),
+                classes=["crew-mitigate"],
+            )
+            solara.Button(
+                "Call referendum now",
+                on_click=lambda: on_done(session.call_referendum()),
+                color="primary",
+                classes=["crew-referendum"],
+            )
+    return main

@@ -1,0 +1,103 @@
+"""The main page: watch and steer one ship's referendum dynamics.
+
+Each browser tab renders :func:`Page` afresh and so builds its own :class:`Session` (the model
+is never built at import time). ``version`` counts changes to the model; components memoise
+on it, so a Step re-renders each view once.
+"""
+
+from __future__ import annotations
+
+import time
+
+import solara
+
+from ui.charts import Charts
+from ui.controls import ParameterPanel, RunControls
+from ui.event_log import EventLog
+from ui.guard import Guarded
+from ui.interventions import Interventions
+from ui.network_view import NetworkView
+from ui.session import Session, default_settings
+from ui.ship_map import ShipMap
+from ui.status import ReferendumResultCard, StatusLine
+
+#: Pause between screen updates while playing (seconds).
+PLAY_PAUSE = 0.05
+
+
+@solara.component
+def Page() -> solara.Element:
+    """The whole page for one tab."""
+    session = solara.use_memo(Session, [])
+    version = solara.use_reactive(0)
+    message = solara.use_reactive(None)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(5)
+    settings = solara.use_reactive(default_settings())
+
+    if session.model is None and session.error is None:
+        session.reset(settings.value)
+
+    def changed(error: str | None = None) -> None:
+        message.set(error)
+        version.set(version.value + 1)
+
+    def step() -> None:
+        changed(session.step(1))
+
+    def reset() -> None:
+        playing.set(False)
+        with session.lock:
+            error = session.reset(settings.value)
+        changed(error)
+
+    def play() -> None:
+        while playing.value:
+            error = session.step(speed.value)
+            if error:
+                playing.set(False)
+                changed(error)
+                return
+            changed()
+            time.sleep(PLAY_PAUSE)
+
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+
+    model = session.model
+    with solara.Column(classes=["crew-page"], style={"padding": "8px"}) as main:
+        with solara.Sidebar():
+            RunControls(settings.value, playing, speed, on_step=step, on_reset=reset)
+            ParameterPanel(settings.value, settings.set)
+        if model is None:
+            solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
+            return main
+        Guarded("status line", lambda: StatusLine(model, version.value), version.value)
+        if message.value:
+            solara.Warning(message.value, classes=["ui-message"], dense=True)
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            with solara.Card("Ship map", style={"max-width": "800px"}):
+                Guarded("ship map", lambda: ShipMap(model, version.value), version.value)
+            with solara.Card("Interventions", style={"max-width": "460px"}):
+                Guarded(
+                    "interventions",
+                    lambda: Interventions(session, version.value, on_done=changed),
+                    version.value,
+                )
+                solara.HTML(tag="div", style={"height": "8px"})
+                Guarded(
+                    "referendum result",
+                    lambda: ReferendumResultCard(session.latest_referendum()),
+                    version.value,
+                )
+        with solara.Card("Time series"):
+            Guarded("time series", lambda: Charts(model, version.value), version.value)
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            with solara.Card("Social network"):
+                Guarded(
+                    "network view",
+                    lambda: NetworkView(model, version.value, session.cache),
+                    version.value,
+                )
+            with solara.Card("Event log (newest first)", style={"min-width": "420px"}):
+                Guarded("event log", lambda: EventLog(model, version.value), version.value)
+    return main

@@ -1,0 +1,158 @@
+"""One browser tab's ship: the settings it was built from, the model, and safe verbs on it.
+
+Nothing here imports Solara: the session is plain Python so that it can be tested directly and
+shared by the Play thread and button clicks (a lock serialises them). Every verb returns an
+error message (``str``) instead of raising, so the page shows a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from model import CrewModel, Parameters, ReferendumResult
+
+#: The parameters the control panel exposes, in display order.
+CONTROLLED = (
+    "n_crew",
+    "captain_strategy",
+    "initial_trust",
+    "impact_rate",
+    "penetration_probability",
+    "mitigation_efficacy",
+    "mitigate_after_breach",
+    "petition_threshold",
+    "grief_effect",
+    "influence_rate",
+)
+#: Largest crew the page accepts (beyond it a step no longer renders in half a second).
+MAX_UI_CREW = 20_000
+DEFAULT_SEED = 1
+
+
+def default_settings() -> dict[str, Any]:
+    """The controlled parameters at their declared defaults, plus the seed."""
+    defaults = Parameters()
+    return {**{name: getattr(defaults, name) for name in CONTROLLED}, "seed": DEFAULT_SEED}
+
+
+def check_settings(settings: dict[str, Any]) -> str | None:
+    """None if a model can be built from ``settings``, else a one-line reason.
+
+    Checks the declared ranges (via :class:`model.Parameters`), the seed and the UI's crew
+    limit; combinations only the model can judge are caught when the model is built.
+    """
+    seed = settings.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        return f"seed={seed!r} is invalid: expected a whole number >= 0"
+    n_crew = settings.get("n_crew")
+    if isinstance(n_crew, int) and n_crew > MAX_UI_CREW:
+        return f"n_crew={n_crew} is too large for the page: at most {MAX_UI_CREW:,} crew"
+    try:
+        Parameters.from_mapping({k: v for k, v in settings.items() if k != "seed"})
+    except (ValueError, TypeError) as error:
+        return str(error)
+    return None
+
+
+@dataclass
+class Session:
+    """A tab's model and the settings it came from.
+
+    Attributes:
+        settings: The parameters and seed the current model was built with.
+        model: The ship being watched (None until a build succeeds).
+        error: The last failure as a one-line message, or None.
+        last_result: The newest referendum called or forced during this session.
+        cache: Per-model values that are costly and constant (network layouts).
+    """
+
+    settings: dict[str, Any] = field(default_factory=default_settings)
+    model: CrewModel | None = None
+    error: str | None = None
+    last_result: ReferendumResult | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @classmethod
+    def start(cls, settings: dict[str, Any] | None = None) -> Session:
+        """A session with a model built from ``settings`` (defaults when None)."""
+        session = cls()
+        session.reset(settings or session.settings)
+        return session
+
+    # --- building -------------------------------------------------------------------------
+    def reset(self, settings: dict[str, Any]) -> str | None:
+        """Build a new model from ``settings``; on failure keep the old one and return why."""
+        problem = check_settings(settings)
+        if problem is None:
+            params = {k: v for k, v in settings.items() if k != "seed"}
+            try:
+                model = CrewModel(rng=settings["seed"], **params)
+            except (ValueError, TypeError) as error:
+                problem = str(error)
+        if problem is not None:
+            self.error = problem
+            return problem
+        with self.lock:
+            self.model = model
+            self.settings = dict(settings)
+            self.error = None
+            self.last_result = None
+            self.cache = {}
+        return None
+
+    # --- the verbs ------------------------------------------------------------------------
+    def step(self, days: int = 1) -> str | None:
+        """Advance ``days`` days."""
+        return self._do(lambda m: m.run(days))
+
+    def breach(
+        self, deaths: int = 3, section: int | None = None, compartment: int | None = None
+    ) -> str | None:
+        """A hull breach now (``section``/``compartment`` None: drawn at random)."""
+        return self._do(lambda m: m.breach(deaths=deaths, section=section, compartment=compartment))
+
+    def memorial(self) -> str | None:
+        """Hold a memorial now."""
+        return self._do(lambda m: m.memorial())
+
+    def broadcast(self, tone: str) -> str | None:
+        """The captain speaks now in ``tone``."""
+        return self._do(lambda m: m.broadcast(tone))
+
+    def mitigate(self) -> str | None:
+        """Start reinforcing the hull (a message if work is already under way)."""
+        started = []
+        error = self._do(lambda m: started.append(m.mitigate()))
+        if error is None and started and not started[0]:
+            return "reinforcement is already under way"
+        return error
+
+    def call_referendum(self) -> str | None:
+        """Hold a referendum now; the result becomes :attr:`last_result`."""
+
+        def vote(m: CrewModel) -> None:
+            self.last_result = m.call_referendum()
+
+        return self._do(vote)
+
+    def latest_referendum(self) -> ReferendumResult | None:
+        """The newest referendum held during the run (called or forced), else None."""
+        if self.model is None:
+            return None
+        held = [r for r in self.model.referendums if r.trigger != "recorded"]
+        return held[-1] if held else None
+
+    def _do(self, action) -> str | None:
+        if self.model is None:
+            return self.error or "no model: press Reset"
+        try:
+            with self.lock:
+                action(self.model)
+        except (ValueError, TypeError) as error:
+            self.error = str(error)
+            return self.error
+        self.error = None
+        return None
