@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import mesa
 import numba
 import numpy as np
 
@@ -153,6 +154,41 @@ def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, 
         "referendums": len(model.referendums) - 1,
         "mission_continue": bool(mission_continue),
     }
+
+
+class TodayReporter:
+    """Model reporter of one column of today's metrics (``model.today[name]``); picklable."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, model: CrewModel) -> float:
+        return model.today[self.name]
+
+
+class DailyRecorder(mesa.DataCollector):
+    """The daily series as a Mesa DataCollector that appends ``model.today`` directly.
+
+    Mesa's ``collect`` calls each reporter and deep-copies its value, 17 times a day; the
+    metrics are already plain Python scalars in ``model.today``, so this appends them as they
+    are (about 10x cheaper) and builds no frame until asked. Everything else is Mesa's:
+    ``model_vars``, ``get_model_vars_dataframe()``, tables. Unlike lambda reporters, the
+    recorder pickles with its model.
+
+    Args:
+        columns: Names of the metrics recorded, in order (keys of ``model.today``).
+    """
+
+    def __init__(self, columns: tuple[str, ...] = SERIES_COLUMNS) -> None:
+        super().__init__(model_reporters={name: TodayReporter(name) for name in columns})
+        self._columns = [(name, self.model_vars[name]) for name in columns]
+
+    def collect(self, model: CrewModel) -> None:
+        """Record today's metrics (one value per column)."""
+        self._collection_steps.append(model.time)
+        today = model.today
+        for name, values in self._columns:
+            values.append(today[name])
 
 
 class CollapseWatch:
