@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import os
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -16,6 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from model import checkpoint
 from model.crew import CrewMember, CrewState, Role, Vote
 from model.events import Births, Breaches, Mortality, breach_victims
 from model.grief import Grief
@@ -566,29 +570,54 @@ class CrewModel(mesa.Model):
             "mission": "continue" if self.mission == Vote.CONTINUE else "divert",
         }
 
+    # --- checkpoints ----------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the running model (state, network, random generators) to ``path``."""
+        return checkpoint.save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> CrewModel:
+        """Resume a model saved with :meth:`save`; it continues exactly as it would have."""
+        return checkpoint.load(path)
+
     # --- invariants -----------------------------------------------------------------------
     def check_invariants(self) -> None:
         """Assert the model's invariants (used in debug mode and tests)."""
         s = self.state
         alive_agents = sum(1 for a in self.crew if a.model is self and a in self.agents)
-        assert int(s.alive.sum()) == alive_agents == len(self.agents), "agents and arrays agree"
-        assert int((~s.alive).sum()) == self.counts["deaths"], "living + dead = everyone"
-        assert s.size == self.p.n_crew + self.counts["births"], "everyone ever born has a slot"
+        _require(int(s.alive.sum()) == alive_agents == len(self.agents), "agents and arrays agree")
+        _require(int((~s.alive).sum()) == self.counts["deaths"], "living + dead = everyone")
+        _require(s.size == self.p.n_crew + self.counts["births"], "everyone ever born has a slot")
         for name in ("belief", "trust", "grief"):
             values = getattr(s, name)[s.alive]
-            assert np.all((values >= 0) & (values <= 1)), f"{name} within [0, 1]"
+            _require(bool(np.all((values >= 0) & (values <= 1))), f"{name} within [0, 1]")
         A = self.network.adjacency
         touching = (A.data != 0) & (~s.alive[self.network.rows] | ~s.alive[A.indices])
-        assert not touching.any(), "no tie touches a dead person"
+        _require(not touching.any(), "no tie touches a dead person")
         last = self.referendums[-1]
-        assert (
-            last.continue_votes + last.divert_votes
-            <= int(self.voters().sum()) + self.counts["deaths"]
-        ), "referendum counts bounded by voters"
+        if last.day == self.day:
+            counted = last.continue_votes + last.divert_votes + last.abstentions
+            _require(counted == int(self.voters().sum()), "referendum counts the living voters")
+        voted = s.recorded_vote != Vote.NONE
+        _require(not (voted & (self.ages() < self.p.voting_age)).any(), "only voters have votes")
 
 
-def _reporter(name: str):
-    return lambda m: m.today[name]
+class InvariantError(AssertionError):
+    """A model invariant does not hold (raised in debug mode)."""
+
+
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        raise InvariantError(f"invariant violated: {what}")
+
+
+def _today(model: CrewModel, name: str) -> Any:
+    return model.today[name]
+
+
+def _reporter(name: str) -> partial:
+    """A DataCollector reporter reading today's metrics (a partial, so models pickle)."""
+    return partial(_today, name=name)
 
 
 def _describe(result: ReferendumResult) -> str:
