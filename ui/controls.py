@@ -68,9 +68,10 @@ def ParameterPanel(
             classes=["param-captain_strategy"],
         )
         for name, (label, low, high, step) in SLIDERS.items():
-            with solara.Div(classes=[f"param-{name}"]):
+            with solara.Div(classes=[f"param-{name}"], style={"margin-top": "6px"}):
+                solara.Text(f"{label}: {settings[name]:g}", style={"font-size": "14px"})
                 solara.SliderFloat(
-                    f"{label}: {settings[name]:g}",
+                    "",
                     value=float(settings[name]),
                     min=low,
                     max=high,
@@ -79,7 +80,13 @@ def ParameterPanel(
                 )
                 solara.Text(
                     _help(name),
-                    style={"font-size": "11px", "color": "#666", "line-height": "1.2"},
+                    style={
+                        "font-size": "11px",
+                        "color": "#666",
+                        "line-height": "1.2",
+                        "display": "block",
+                        "margin-top": "-10px",
+                    },
                 )
         with solara.Div(classes=["param-mitigate_after_breach"]):
             solara.Checkbox(

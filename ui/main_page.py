@@ -8,6 +8,7 @@ on it, so a Step re-renders each view once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import solara
 
@@ -63,41 +64,54 @@ def Page() -> solara.Element:
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
-    model = session.model
-    with solara.Column(classes=["crew-page"], style={"padding": "8px"}) as main:
-        with solara.Sidebar():
+    with solara.Row(
+        classes=["crew-page"], style={"padding": "8px", "align-items": "flex-start"}
+    ) as main:
+        with solara.Column(classes=["crew-controls"], style={"width": "330px", "flex": "none"}):
             RunControls(settings.value, playing, speed, on_step=step, on_reset=reset)
             ParameterPanel(settings.value, settings.set)
+        with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
+            Views(session, version.value, message.value, changed)
+    return main
+
+
+@solara.component
+def Views(
+    session: Session, version: int, message: str | None, changed: Callable[[str | None], None]
+) -> solara.Element:
+    """Everything right of the controls: status, map, interventions, charts, network, log."""
+    model = session.model
+    with solara.Column(gap="8px") as main:
         if model is None:
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
-        Guarded("status line", lambda: StatusLine(model, version.value), version.value)
-        if message.value:
-            solara.Warning(message.value, classes=["ui-message"], dense=True)
+        Guarded("status line", lambda: StatusLine(model, version), version)
+        if message:
+            solara.Warning(message, classes=["ui-message"], dense=True)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Ship map", style={"max-width": "800px"}):
-                Guarded("ship map", lambda: ShipMap(model, version.value), version.value)
+                Guarded("ship map", lambda: ShipMap(model, version), version)
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(
                     "interventions",
-                    lambda: Interventions(session, version.value, on_done=changed),
-                    version.value,
+                    lambda: Interventions(session, version, on_done=changed),
+                    version,
                 )
                 solara.HTML(tag="div", style={"height": "8px"})
                 Guarded(
                     "referendum result",
                     lambda: ReferendumResultCard(session.latest_referendum()),
-                    version.value,
+                    version,
                 )
         with solara.Card("Time series"):
-            Guarded("time series", lambda: Charts(model, version.value), version.value)
+            Guarded("time series", lambda: Charts(model, version), version)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Social network"):
                 Guarded(
                     "network view",
-                    lambda: NetworkView(model, version.value, session.cache),
-                    version.value,
+                    lambda: NetworkView(model, version, session.cache),
+                    version,
                 )
             with solara.Card("Event log (newest first)", style={"min-width": "420px"}):
-                Guarded("event log", lambda: EventLog(model, version.value), version.value)
+                Guarded("event log", lambda: EventLog(model, version), version)
     return main

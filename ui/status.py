@@ -11,9 +11,11 @@ from ui.colours import CONTINUE, DIVERT
 def status_text(model: CrewModel) -> str:
     """Day, population, support for continuing, cohesion and the mission, on one line."""
     today = model.today
+    aboard = int(model.state.alive.sum())  # live: a breach between steps shows at once
+    voters = int(model.voters().sum())
     mission = "continue to Tau Ceti" if today["mission_continue"] else "divert"
     return (
-        f"Day {model.day} · {today['alive']:,} aboard ({today['voters']:,} voters) · "
+        f"Day {model.day} · {aboard:,} aboard ({voters:,} voters) · "
         f"support for continuing {today['support_continue']:.1%} · "
         f"cohesion {today['cohesion']:.2f} · mission: {mission}"
     )
