@@ -124,13 +124,33 @@ def _best_profile(data, thetas: np.ndarray, slopes: np.ndarray) -> tuple[np.ndar
 
 
 def _profile(data, thetas: np.ndarray, slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Profile log-likelihood over thetas, maximised over the slope grid."""
+    """Profile log-likelihood over thetas, maximised over slopes within the given range.
+
+    The log-likelihood is concave in the slope for a fixed theta, so a start from the best
+    of a coarse slope grid and a few Newton steps (kept inside the range) find the maximum.
+    """
     values, wins, losses = data
-    # eta[theta, slope, value]
-    eta = slopes[None, :, None] * (values[None, None, :] - thetas[:, None, None])
-    ll = (wins * log_expit(eta) + losses * log_expit(-eta)).sum(axis=2)
-    j = ll.argmax(axis=1)
-    return ll[np.arange(len(thetas)), j], slopes[j]
+    trials = wins + losses
+    d = values[None, :] - thetas[:, None]  # [theta, value]
+    coarse = slopes[:: max(len(slopes) // 12, 1)]
+    ll = np.stack([_loglik(b * d, wins, losses) for b in coarse], axis=1)
+    beta = coarse[ll.argmax(axis=1)]
+    low, high = np.sort([slopes[0], slopes[-1]])
+    for _ in range(25):
+        p = expit(beta[:, None] * d)
+        gradient = (d * (wins - trials * p)).sum(axis=1)
+        curvature = (trials * d * d * p * (1 - p)).sum(axis=1)
+        step = np.where(curvature > 1e-12, gradient / np.maximum(curvature, 1e-12), 0.0)
+        new = np.clip(beta + step, low, high)
+        if np.allclose(new, beta, rtol=1e-6, atol=1e-9):
+            beta = new
+            break
+        beta = new
+    return _loglik(beta[:, None] * d, wins, losses), beta
+
+
+def _loglik(eta: np.ndarray, wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    return (wins * log_expit(eta) + losses * log_expit(-eta)).sum(axis=-1)
 
 
 def _vertex(x: np.ndarray, f: np.ndarray, i: int) -> float:
