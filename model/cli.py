@@ -10,6 +10,7 @@ with ``set_defaults(handler=...)``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import json
 import os
@@ -32,7 +33,29 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, no usage dump
+        if message.startswith("unrecognized arguments"):
+            message += _suggestion(message, self)
         raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _suggestion(message: str, parser: argparse.ArgumentParser) -> str:
+    """'; did you mean --n-crew?' for a mistyped option, from every sub-command's options."""
+    known = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                known.update(sub._option_string_actions)
+    for token in message.split(":", 1)[1].split():
+        if token.startswith("--"):
+            close = difflib.get_close_matches(token.split("=")[0], sorted(known), n=1)
+            if close:
+                return f"; did you mean {close[0]}?"
+    return ""
+
+
+def _printable(text: str) -> str:
+    """One line whatever the user typed: control characters are shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def parameter_options(parser: argparse.ArgumentParser) -> None:
@@ -238,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)
     except (UsageError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

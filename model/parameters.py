@@ -524,7 +524,7 @@ def unknown_message(name: str, known: set[str] | list[str]) -> str:
     """Error text for an unknown parameter, suggesting the closest known name."""
     close = difflib.get_close_matches(name, sorted(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown parameter '{name}'{hint}"
+    return f"unknown parameter {name!r}{hint}"
 
 
 def describe(name: str) -> dict[str, Any]:
