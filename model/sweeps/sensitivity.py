@@ -7,8 +7,10 @@
 
 The points are run like a sweep (same part files, resumable, same backends); each point's
 outcome is the mean over the experiment's replicates, which averages out part of the
-model's own randomness. A parameter varied by a list of values is sampled as a category
-index (equal shares of [0, 1)).
+model's own randomness. Every point uses the same seeds (replicate r has seed r of
+``SeedSequence(root_seed)``): common random numbers, so an elementary effect or a Sobol
+difference measures the parameters, not a change of seed. A parameter varied by a list of
+values is sampled as a category index (equal shares of [0, 1)).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.sweeps.runner import plan_runs
+from model.sweeps.runner import RunTask, run_seeds
 from model.sweeps.spec import Experiment, SpecError
 
 DEFAULTS = {"method": "morris", "outcome": "min_cohesion", "trajectories": 10, "num_levels": 4}
@@ -82,6 +84,18 @@ def design(experiment: Experiment, method: str) -> np.ndarray:
     )
 
 
+def common_seed_runs(
+    points: list[dict[str, Any]], replicates: int, root_seed: int
+) -> list[RunTask]:
+    """Runs of every point with the same ``replicates`` seeds (common random numbers)."""
+    seeds = run_seeds(root_seed, replicates)
+    return [
+        RunTask(p * replicates + r, p, r, dict(params), seeds[r], r)
+        for p, params in enumerate(points)
+        for r in range(replicates)
+    ]
+
+
 def run_sensitivity(
     experiment: Experiment,
     out: str | Path,
@@ -113,7 +127,7 @@ def run_sensitivity(
         }
         for row in X
     ]
-    tasks = plan_runs(points, experiment.replicates, experiment.root_seed)
+    tasks = common_seed_runs(points, experiment.replicates, experiment.root_seed)
     design_experiment = dataclasses.replace(experiment, series=False)
     report = run_sweep(
         design_experiment,
