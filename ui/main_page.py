@@ -22,8 +22,11 @@ from ui.session import Session, default_settings
 from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
 
-#: Pause between screen updates while playing (seconds).
-PLAY_PAUSE = 0.05
+#: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
+#: intervention) get their turn. With one day per update Play makes 4 days a second.
+PLAY_FRAME = 0.25
+#: Shortest pause between updates, even when rendering took longer than a frame.
+PLAY_REST = 0.05
 
 
 @solara.component
@@ -54,13 +57,14 @@ def Page() -> solara.Element:
 
     def play() -> None:
         while playing.value:
+            started = time.monotonic()
             error = session.step(speed.value)
             if error:
                 playing.set(False)
                 changed(error)
                 return
             changed()
-            time.sleep(PLAY_PAUSE)
+            time.sleep(max(PLAY_REST, PLAY_FRAME - (time.monotonic() - started)))
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
