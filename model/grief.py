@@ -49,13 +49,22 @@ class Grief:
         state = model.state
         spared = np.ones(state.size)
         for d in dead:
-            hit = np.zeros(state.size)
             neighbours, bits = model.network.ties_of(int(d))
-            hit[neighbours] = self.by_bits[bits]
-            hit[state.household == state.household[d]] = self.household
-            if public:
+            household = state.household == state.household[d]
+            if public:  # everyone is hit: one dense pass
+                hit = np.zeros(state.size)
+                hit[neighbours] = self.by_bits[bits]
+                hit[household] = self.household
                 np.maximum(hit, self.salience, out=hit)
-            spared *= 1.0 - hit
+                spared *= 1.0 - hit
+            else:  # only the dead person's ties and household: O(degree) updates
+                outside = ~household[neighbours]  # a household tie counts as household
+                members = np.flatnonzero(household)
+                hit_slots = np.concatenate([neighbours[outside], members])
+                hit = np.concatenate(
+                    [self.by_bits[bits[outside]], np.full(len(members), self.household)]
+                )
+                spared[hit_slots] *= 1.0 - hit  # everyone else's factor is exactly 1.0
         impact = 1.0 - spared
         impact[~state.alive] = 0.0
         impact[dead] = 0.0

@@ -80,20 +80,32 @@ def cohesion_index(trust: float, faith: float, grief: float) -> float:
     return float(np.cbrt(max(trust, 0.0) * max(faith, 0.0) * max(1.0 - grief, 0.0)))
 
 
+#: Above this many stored tie entries a sweep over every row is faster than visiting only
+#: the rows needed (measured: 30,000 crew, 0.7 M entries, visiting is 2x faster; 100,000
+#: crew, 2.3 M entries, the sweep is 1.3x faster: the matrix outgrows the cache and skipping
+#: rows at random defeats prefetching).
+FULL_SWEEP_ENTRIES = 1_500_000
+
+
 @numba.njit(cache=True)
-def _cross_side_weights(indptr, indices, weights, continuing, rows):
-    """For each row in ``rows``: the weight of its ties to continuing people.
+def _cross_side_weights(indptr, indices, weights, continuing, wanted, n_wanted, sweep):
+    """For each row i with ``wanted[i]``, in order: the weight of its ties to continuing
+    people.
 
     The same products and the same order as scipy's ``csr_matvec`` (``W @ continuing``), so
-    the sums are bit-identical; only the rows asked for are computed.
+    the sums are bit-identical. ``sweep``: compute every row (streams the matrix) rather than
+    the wanted ones only.
     """
-    out = np.empty(len(rows))
-    for r in range(len(rows)):
-        i = rows[r]
-        total = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            total += weights[k] * continuing[indices[k]]
-        out[r] = total
+    out = np.empty(n_wanted)
+    r = 0
+    for i in range(len(indptr) - 1):
+        if sweep or wanted[i]:
+            total = 0.0
+            for k in range(indptr[i], indptr[i + 1]):
+                total += weights[k] * continuing[indices[k]]
+            if wanted[i]:
+                out[r] = total
+                r += 1
     return out
 
 
@@ -126,8 +138,16 @@ def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, 
     if total:
         # 2 * (W @ (cont & alive))[alive & ~cont].sum() / total, over the needed rows only
         continuing = (cont & alive).astype(float)
-        rows = np.flatnonzero(alive & ~cont)
-        side = _cross_side_weights(W.indptr, W.indices, W.data, continuing, rows)
+        wanted = alive & ~cont
+        side = _cross_side_weights(
+            W.indptr,
+            W.indices,
+            W.data,
+            continuing,
+            wanted,
+            np.count_nonzero(wanted),
+            W.nnz > FULL_SWEEP_ENTRIES,
+        )
         cross = float(2.0 * np.add.reduce(side) / total)
     else:
         cross = 0.0
