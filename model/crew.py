@@ -88,22 +88,35 @@ class CrewState:
     recorded_vote: np.ndarray  # int8, Vote cast at the last referendum
     requested: np.ndarray  # bool, asked to change their vote since the last referendum
 
+    def __post_init__(self) -> None:
+        self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array
+
     @property
     def size(self) -> int:
         """Slots in use (everyone ever aboard)."""
         return len(self.alive)
 
     def append(self, **values: np.ndarray) -> np.ndarray:
-        """Add people; returns their new slots. Arrays not given get neutral values."""
+        """Add people; returns their new slots. Arrays not given get neutral values.
+
+        Each array is a view of a buffer with spare room that doubles when full, so a day's
+        births cost O(births), not a copy of every array (amortised). The arrays seen after
+        an append are new objects, as before; hold the state, not its arrays.
+        """
         n = len(values["birth_day"])
         start = self.size
+        end = start + n
         for f in fields(self):
             old = getattr(self, f.name)
+            buffer = self._capacity.get(f.name)
+            if buffer is None or old.base is not buffer or len(buffer) < end:
+                buffer = np.empty(max(end, 2 * start, 16), dtype=old.dtype)
+                buffer[:start] = old
+                self._capacity[f.name] = buffer
             new = values.get(f.name)
-            if new is None:
-                new = np.zeros(n, dtype=old.dtype)
-            setattr(self, f.name, np.concatenate([old, np.asarray(new, dtype=old.dtype)]))
-        return np.arange(start, start + n)
+            buffer[start:end] = 0 if new is None else np.asarray(new, dtype=old.dtype)
+            setattr(self, f.name, buffer[:end])
+        return np.arange(start, end)
 
 
 def _state_property(name: str, doc: str) -> property:
