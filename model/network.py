@@ -4,7 +4,8 @@ Ties are undirected and stored symmetrically in CSR form. Each stored entry carr
 (the influence weight of the strongest kind of tie between the two people) and a bit mask of
 tie kinds (a couple can be household and co-workers). A death zeroes the dead person's row and
 column in place, in O(degree); no tie to the dead remains. New ties (births) are queued and
-merged in one rebuild, so the matrix is rebuilt at most once a day and only when needed.
+merged into the sorted rows in one linear pass when the registry is updated (monthly); queued
+ties of people who died in the meantime are dropped then.
 """
 
 from __future__ import annotations
@@ -149,6 +150,10 @@ class SocialNetwork:
         b = np.concatenate([p[1] for p in self._pending] + [np.empty(0, np.int64)])
         k = np.concatenate([p[2] for p in self._pending] + [np.empty(0, np.int64)])
         self._pending.clear()
+        dead = np.zeros(size, dtype=bool)
+        dead[: len(self._dead_mask)] = self._dead_mask
+        alive = ~(dead[a] | dead[b])  # queued ties of people who died since are dropped
+        a, b, k = a[alive], b[alive], k[alive]
         rows = np.concatenate([a, b]).astype(np.int64)
         cols = np.concatenate([b, a]).astype(np.int64)
         bits = np.concatenate([k, k]).astype(np.int8)
@@ -167,9 +172,7 @@ class SocialNetwork:
         self.adjacency = sparse.csr_array((data, indices, indptr), shape=(size, size))
         self.kinds = kinds
         self.rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
-        dead = self._dead_mask
-        self._dead_mask = np.zeros(size, dtype=bool)
-        self._dead_mask[: len(dead)] = dead
+        self._dead_mask = dead
         self._total_weight = None
 
     # --- deaths ---------------------------------------------------------------------------
@@ -189,13 +192,8 @@ class SocialNetwork:
                 k = jlo + np.searchsorted(A.indices[jlo:jhi], slot)
                 A.data[k] = 0.0
             A.data[lo:hi] = 0.0
-        self._dead_mask[slots] = True
+        self._dead_mask[slots] = True  # their queued ties are dropped at the next flush
         self._total_weight = None
-        self._pending = [  # queued ties of the dead are dropped too
-            (a[k], b[k], kd[k])
-            for a, b, kd in self._pending
-            for k in [~(np.isin(a, slots) | np.isin(b, slots))]
-        ]
 
     def total_weight(self) -> float:
         """Sum of all stored weights (both directions), cached until the ties change."""
