@@ -91,6 +91,10 @@ class CrewState:
     def __post_init__(self) -> None:
         self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array
 
+    def __getstate__(self) -> dict:
+        """Pickle the arrays only (checkpoints): the spare room is re-made at the next birth."""
+        return {**self.__dict__, "_capacity": {}}
+
     @property
     def size(self) -> int:
         """Slots in use (everyone ever aboard)."""
