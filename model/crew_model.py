@@ -77,6 +77,7 @@ class CrewModel(mesa.Model):
         self.day = 0
         self.counts = {"deaths": 0, "breaches": 0, "births": 0}
         self._events: list[dict[str, Any]] = []
+        self._signatures = 0  # petition signatures, counted daily
         self.referendums: list[ReferendumResult] = []
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
@@ -320,12 +321,16 @@ class CrewModel(mesa.Model):
         if self.petition.due(self, self._signatures, int(voters.sum())):
             self.petition.scheduled_day = None
             self._hold_referendum("petition")
-            self._signatures = 0
+
+    def _refresh_today(self) -> None:
+        """After an intervention between steps, ``today`` shows the live state; the series row
+        already collected for the day stays the end-of-day record."""
+        if hasattr(self, "today"):
+            self.today = measure(self, self.voters(), self._signatures)
 
     def _collect(self) -> None:
         voters = self.voters()
-        signatures = getattr(self, "_signatures", 0)
-        self.today = measure(self, voters, signatures)
+        self.today = measure(self, voters, self._signatures)
         self.datacollector.collect(self)
         if self.collapse.update(self.day, self.today["cohesion"]):
             self.log(
@@ -428,6 +433,7 @@ class CrewModel(mesa.Model):
         self.kill(victims, cause="breach", public=True)
         if self.p.mitigate_after_breach:
             self.mitigate(source="strategy")
+        self._refresh_today()
         return {
             "day": self.day,
             "section": section,
@@ -443,6 +449,7 @@ class CrewModel(mesa.Model):
     def broadcast(self, tone: str, source: str = "intervention") -> None:
         """The captain speaks now, in one of the tones reassure, memorial or candid."""
         self.leadership.deliver(self, tone)
+        self._refresh_today()
         kind = "memorial" if tone == "memorial" else "message"
         self.log(kind, f"captain: {tone} ({source})", cause=source)
 
@@ -470,9 +477,8 @@ class CrewModel(mesa.Model):
         if new_mission != self.mission:
             self.mission = new_mission
             self.log("mission", f"mission changed: {result.outcome}")
-        if hasattr(self, "today"):  # keep today's row current when called between steps
-            self.today["referendums"] = len(self.referendums) - 1
-            self.today["vote_change_requests"] = 0
+        self._signatures = 0
+        self._refresh_today()
         return result
 
     # --- views ----------------------------------------------------------------------------

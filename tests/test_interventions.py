@@ -65,3 +65,14 @@ def test_snapshot_is_one_row_per_person():
     assert len(snap) == model.state.size
     assert snap.alive.sum() == 2998
     assert np.allclose(snap.belief, model.state.belief)
+
+
+def test_today_shows_the_live_state_after_an_intervention():
+    model = CrewModel(rng=77)
+    model.run(2)
+    row_before = model.series().iloc[-1].copy()
+    model.breach(deaths=3)
+    assert model.today["alive"] == 2997 and model.today["deaths"] == 3
+    assert model.series().iloc[-1].equals(row_before)  # the collected day-2 record stays
+    model.call_referendum()
+    assert model.today["referendums"] == 1 and model.today["vote_change_requests"] == 0
