@@ -79,7 +79,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "year_repeats": 5,
         "construct_repeats": 5,
         "oracle_steps": 7,
-        "scaling": [(3_000, 60, 5), (30_000, 60, 3), (300_000, 30, 1)],  # crew, days, repeats
+        "scaling": [(3_000, 60, 5), (30_000, 60, 3), (300_000, 60, 1)],  # crew, days, repeats
         "memory": (300_000, 365),
     },
     "quick": {
