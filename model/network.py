@@ -146,16 +146,17 @@ class SocialNetwork:
         if not self._pending and size == self.size:
             return
         A = self.adjacency
-        a = np.concatenate([p[0] for p in self._pending] + [np.empty(0, np.int64)])
-        b = np.concatenate([p[1] for p in self._pending] + [np.empty(0, np.int64)])
-        k = np.concatenate([p[2] for p in self._pending] + [np.empty(0, np.int64)])
+        a, b, k = (
+            np.concatenate([p[i] for p in self._pending] + [np.empty(0)]).astype(np.int64)
+            for i in range(3)
+        )
         self._pending.clear()
         dead = np.zeros(size, dtype=bool)
         dead[: len(self._dead_mask)] = self._dead_mask
         alive = ~(dead[a] | dead[b])  # queued ties of people who died since are dropped
         a, b, k = a[alive], b[alive], k[alive]
-        rows = np.concatenate([a, b]).astype(np.int64)
-        cols = np.concatenate([b, a]).astype(np.int64)
+        rows = np.concatenate([a, b])
+        cols = np.concatenate([b, a])
         bits = np.concatenate([k, k]).astype(np.int8)
         key = rows * size + cols
         order = np.argsort(key, kind="stable")
