@@ -316,6 +316,31 @@ def _canonical(table: pa.Table) -> pa.Table:
     return table.take(pa.array(indices.to_numpy()))
 
 
+#: Measured sizes (zstd Parquet): a runs part's schema and metadata, a row of it, a series
+#: part's overhead and one kept value; the estimate below is a floor, not a forecast.
+RUNS_PART_BYTES = 28_000
+RUN_ROW_BYTES = 100
+SERIES_PART_BYTES = 12_000
+SERIES_VALUE_BYTES = 8
+
+
+def part_bytes(runs: int, series_values_per_run: int = 0) -> int:
+    """About the smallest size of one chunk's parts on disk (its runs and series parts)."""
+    size = RUNS_PART_BYTES + runs * RUN_ROW_BYTES
+    if series_values_per_run:
+        size += SERIES_PART_BYTES + runs * series_values_per_run * SERIES_VALUE_BYTES
+    return size
+
+
+def output_bytes(to_run: int, chunks: int, total: int, series_values_per_run: int = 0) -> int:
+    """About the least disk space a sweep still needs: the parts of the ``to_run`` runs still
+    to do (in ``chunks`` chunks) and the final tables of all ``total`` runs."""
+    parts = chunks * part_bytes(0, series_values_per_run) + to_run * (
+        part_bytes(1, series_values_per_run) - part_bytes(0, series_values_per_run)
+    )
+    return parts + part_bytes(total, series_values_per_run)
+
+
 def write_table(path: Path, table: pa.Table) -> None:
     """Write a final table atomically."""
     write_atomic(path, parquet_bytes(table))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
+import os
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +33,11 @@ from model.sweeps.signals import SIGNAL_COLUMNS, run_signals
 
 #: Times a chunk is resubmitted after its worker died before its runs are recorded failed.
 CHUNK_RETRIES = 2
+#: Fault injection for tests: ``"RUN_ID:MARKER"`` makes a worker process kill itself (SIGKILL)
+#: as it starts run RUN_ID, once (it creates the file MARKER first, and spares the run if the
+#: file exists); ``"RUN_ID:"`` makes it die every time; entries are separated by commas.
+#: Ignored outside worker processes.
+CRASH_HOOK = "CREW_SWEEP_TEST_CRASH"
 
 
 @dataclass(frozen=True)
@@ -177,11 +184,29 @@ def execute_chunk(tasks: Sequence[RunTask], settings: RunSettings) -> ChunkResul
     """Run a chunk of runs (in a worker); failures are rows, never exceptions."""
     rows, series = [], []
     for task in tasks:
+        _crash_hook(task.run_id)
         row, kept = execute_run(task, settings)
         rows.append(row)
         if kept is not None:
             series.append(kept)
     return ChunkResult(rows, pd.concat(series, ignore_index=True) if series else None)
+
+
+def _crash_hook(run_id: int) -> None:
+    """Die like a killed worker if :data:`CRASH_HOOK` names this run (tests only)."""
+    hook = os.environ.get(CRASH_HOOK)
+    if not hook or multiprocessing.parent_process() is None:
+        return
+    for entry in hook.split(","):
+        target, _, marker = entry.partition(":")
+        if target.strip() != str(run_id):
+            continue
+        if marker:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def warm_up() -> None:
@@ -203,7 +228,7 @@ def failed_chunk(tasks: Sequence[RunTask], error: str) -> ChunkResult:
             "replicate": t.replicate,
             "seed": t.seed,
             "spawn_key": t.spawn_key,
-            **t.params,
+            **_all_parameters(t.params),
             "failed": True,
             "error": error,
             "wall_seconds": 0.0,
@@ -211,6 +236,16 @@ def failed_chunk(tasks: Sequence[RunTask], error: str) -> ChunkResult:
         for t in tasks
     ]
     return ChunkResult(rows, None)
+
+
+def _all_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """Every parameter of a run (defaults filled in), or just the given ones if invalid."""
+    from model.parameters import Parameters
+
+    try:
+        return Parameters.from_mapping(params).to_dict()
+    except ValueError:
+        return dict(params)
 
 
 def _number(value: Any) -> float | None:
@@ -312,15 +347,30 @@ class LocalBackend(Backend):
             self.pool = None
 
     def map(self, chunks, settings):
+        # A worker that dies breaks the whole pool: every chunk in flight fails with it, and
+        # the pool cannot say whose run killed it. So at most one chunk per worker is in
+        # flight, and after a death the chunks that were in flight are run again one at a
+        # time: a death then is the chunk's own, and only that chunk's retries are counted.
         attempts = dict.fromkeys(range(len(chunks)), 0)
-        pending = set(range(len(chunks)))
-        while pending:
+        waiting = list(range(len(chunks)))  # not run yet, in order
+        suspects: list[int] = []  # in flight when a worker died
+        while waiting or suspects:
             pool = self._pool()
-            futures: dict[Future, int] = {
-                pool.submit(self.function, chunks[i], settings): i for i in sorted(pending)
-            }
+            alone = bool(suspects)
+            queue, limit = ([suspects.pop(0)], 1) if alone else (waiting, self.workers)
+            futures: dict[Future, int] = {}
             broken = False
-            while futures and not broken:
+            while not broken:
+                while queue and len(futures) < limit:
+                    index = queue.pop(0)
+                    try:
+                        futures[pool.submit(self.function, chunks[index], settings)] = index
+                    except BrokenProcessPool:
+                        suspects.append(index)
+                        broken = True
+                        break
+                if not futures:
+                    break
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for future in done:
                     index = futures.pop(future)
@@ -329,17 +379,19 @@ class LocalBackend(Backend):
                     except BrokenProcessPool:
                         broken = True
                         attempts[index] += 1
-                        if attempts[index] > CHUNK_RETRIES:
-                            pending.discard(index)
-                            yield index, failed_chunk(chunks[index], "worker process died")
-                        continue
+                        if limit > 1 or attempts[index] <= CHUNK_RETRIES:
+                            suspects.append(index)
+                            continue
+                        result = failed_chunk(
+                            chunks[index],
+                            f"worker process died {attempts[index]} times running these runs "
+                            "(killed, out of memory or crashed)",
+                        )
                     except Exception as exc:  # noqa: BLE001 - e.g. results not picklable
                         result = failed_chunk(chunks[index], f"{type(exc).__name__}: {exc}")
-                    pending.discard(index)
                     yield index, result
-            if broken:  # a worker died: start a new pool and resubmit what is pending
-                for future in futures:
-                    future.cancel()
+            if broken:  # start a new pool; what was in flight is run again
+                suspects.extend(futures.values())
                 self.pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = None
 

@@ -416,6 +416,13 @@ def _parse_varied(
 
 def _check_points(label: str, experiment: Experiment) -> None:
     """Every point must be a valid parameter set (catches combinations, e.g. a schedule)."""
+    if not experiment.vary or experiment.method != "grid":
+        count = (experiment.samples or 1) if experiment.vary else 1
+    else:  # counted before the points are made: a huge grid is refused, not built
+        count = math.prod(len(v.values) if v.values else v.num or 2 for v in experiment.vary)
+    if count * experiment.replicates > 10_000_000:
+        runs = count * experiment.replicates
+        raise SpecError(f"{label}: the experiment has too many runs ({runs:,}; at most 10,000,000)")
     if any(v.is_range and v.num is None for v in experiment.vary) and experiment.method == "grid":
         # No grid without num (only a sensitivity analysis can use this file): check the ends.
         ends = [
@@ -427,8 +434,6 @@ def _check_points(label: str, experiment: Experiment) -> None:
         points = ends or [dict(experiment.fixed)]
     else:
         points = experiment.points()
-    if len(points) * experiment.replicates > 10_000_000:
-        raise SpecError(f"{label}: the experiment has too many runs ({experiment.n_runs:,})")
     for point in points:
         try:
             Parameters.from_mapping(point)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -16,6 +19,8 @@ from model.sweeps.results import (
     RUNS,
     SERIES,
     PartStore,
+    output_bytes,
+    part_bytes,
     read_manifest,
     write_manifest,
     write_table,
@@ -24,6 +29,10 @@ from model.sweeps.runner import RunSettings, RunTask, chunked, execute, plan_run
 from model.sweeps.spec import Experiment, SpecError
 
 EXTRA_PACKAGES = ("dask", "distributed", "SALib", "tqdm", "matplotlib")
+
+
+class OutputError(SpecError):
+    """The result folder cannot hold the results (not writable, or out of space)."""
 
 
 @dataclass
@@ -118,20 +127,23 @@ def run_sweep(
         done = store.read_runs(valid)
         done_ids = set(done.column("run_id").to_pylist())
     todo = [t for t in tasks if t.run_id not in done_ids]
+    chunks = chunked(todo, workers, chunk_size)
+    _check_space(folder, experiment, len(todo), len(chunks), len(tasks))
     session = {"started": _now(), "workers": workers, "dask": dask, "to_run": len(todo)}
     manifest = _manifest(experiment, digest, previous, len(tasks), extra_manifest)
     manifest["sessions"].append(session)
     manifest["status"] = "running"
-    write_manifest(folder, manifest)
+    with _writing(folder, 0):
+        write_manifest(folder, manifest)
 
     failed_before = sum(bool(f) for f in done.column("failed").to_pylist())
     failed = failed_before
     ran = 0
     bar = _progress(len(tasks), len(done_ids), failed, progress)
-    chunks = chunked(todo, workers, chunk_size)
     try:
         for _, result in execute(chunks, settings, workers, dask, dask_processes):
-            store.write(result.rows, result.series, experiment.series)
+            with _writing(folder, ran):
+                store.write(result.rows, result.series, experiment.series)
             n_failed = sum(bool(r.get("failed")) for r in result.rows)
             failed += n_failed
             ran += len(result.rows)
@@ -148,9 +160,10 @@ def run_sweep(
     recorded = set(table.column("run_id").to_pylist())
     complete = all(t.run_id in recorded for t in tasks)
     if complete:
-        write_table(folder / RUNS, table)
-        if experiment.series:
-            write_table(folder / SERIES, store.read_series(valid))
+        with _writing(folder, ran):
+            write_table(folder / RUNS, table)
+            if experiment.series:
+                write_table(folder / SERIES, store.read_series(valid))
     failed_total = sum(bool(f) for f in table.column("failed").to_pylist())
     session["ended"] = _now()
     session["ran"] = ran
@@ -160,7 +173,8 @@ def run_sweep(
         finished_runs=len(recorded),
         failed_runs=failed_total,
     )
-    write_manifest(folder, manifest)
+    with _writing(folder, ran):
+        write_manifest(folder, manifest)
     return SweepReport(
         folder=folder,
         total=len(tasks),
@@ -174,16 +188,67 @@ def run_sweep(
 
 
 def _prepare(folder: Path) -> None:
-    """Fail before the first run if the output folder cannot be written."""
+    """Fail before the first run if the output folder cannot be made."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"0" * 4096)
-        with open(probe, "rb+") as handle:
+    except OSError as exc:
+        raise OutputError(f"--out={folder} is not a writable folder: {exc.strerror}") from None
+
+
+def _check_space(
+    folder: Path, experiment: Experiment, to_run: int, chunks: int, total: int
+) -> None:
+    """Fail before the first run if the folder cannot take a part file, or obviously lacks
+    the space for the results (see :func:`model.sweeps.results.output_bytes`)."""
+    values = _series_values(experiment)
+    runs_per_chunk = -(-to_run // chunks) if chunks else 0
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        with open(probe, "wb") as handle:  # as big as one part: a full disk says so here
+            handle.write(b"0" * part_bytes(runs_per_chunk, values))
+            handle.flush()
             os.fsync(handle.fileno())
         probe.unlink()
     except OSError as exc:
-        raise SpecError(f"--out={folder} is not a writable folder: {exc.strerror}") from None
+        with suppress(OSError):
+            probe.unlink(missing_ok=True)
+        raise OutputError(f"--out={folder} is not a writable folder: {exc.strerror}") from None
+    needed = output_bytes(to_run, chunks, total, values)
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise OutputError(
+            f"--out={folder}: not enough free space: the results of {to_run} runs need at "
+            f"least {_size(needed)}, {_size(free)} free"
+        )
+
+
+@contextmanager
+def _writing(folder: Path, ran: int) -> Iterator[None]:
+    """Turn a failed write (disk full, folder gone) into one clear line."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(
+            f"--out={folder}: cannot write the results ({exc.strerror or exc}); the runs "
+            f"finished so far are kept ({ran} this session): make room and run the same "
+            "command again to resume"
+        ) from None
+
+
+def _series_values(experiment: Experiment) -> int:
+    """Values kept per run in the series (0 without series)."""
+    if not experiment.series:
+        return 0
+    days = experiment.horizon_days // experiment.series_every + 2
+    return days * (len(experiment.series_columns) + 2)
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
 
 
 def _drop_parts_with(store: PartStore, valid: list[Path], run_ids: set[int]) -> list[Path]:
