@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from model.events import Births, Breaches, Mortality, breach_victims
 from model.grief import Grief
 from model.influence import make_influence
 from model.leadership import Leadership
-from model.metrics import SERIES_COLUMNS, CollapseWatch, measure
+from model.metrics import CollapseWatch, DailyRecorder, measure
 from model.network import SocialNetwork, TieKind
 from model.parameters import TONES, Parameters
 from model.referendum import Petition, ReferendumResult, count_votes, intentions
@@ -111,9 +110,7 @@ class CrewModel(mesa.Model):
         self._initial_beliefs(np.random.default_rng(belief_seed))
         self.mission = Vote.CONTINUE
         self._record_start_referendum()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in SERIES_COLUMNS}
-        )
+        self.datacollector = DailyRecorder()
         self._collect()
         if p.debug:
             self.check_invariants()
@@ -264,9 +261,12 @@ class CrewModel(mesa.Model):
         if len(households) == 0:
             return
         state = self.state
-        anyone = np.array([np.flatnonzero(state.household == h)[0] for h in households])
+        # each family's slots in slot order, from one pass over the crew (not one per baby)
+        families = np.flatnonzero(np.isin(state.household, households))
+        members = [families[state.household[families] == h] for h in households]
+        anyone = np.array([family[0] for family in members])
         family_belief = np.array(
-            [state.belief[(state.household == h) & state.alive].mean() for h in households]
+            [state.belief[family[state.alive[family]]].mean() for family in members]
         )
         slots = state.append(
             birth_day=np.full(len(households), float(self.day)),
@@ -283,8 +283,8 @@ class CrewModel(mesa.Model):
             recorded_vote=np.full(len(households), Vote.NONE),
         )
         self.network.grow(state.size)
-        for slot, h in zip(slots, households, strict=True):
-            kin = np.flatnonzero((state.household == h) & state.alive)
+        for slot, h, family in zip(slots, households, members, strict=True):
+            kin = np.concatenate([family[state.alive[family]], slots[households == h]])
             kin = kin[kin != slot]
             self.network.add_ties(np.full(len(kin), slot), kin, TieKind.HOUSEHOLD)
             self.crew.append(CrewMember(self, slot))
@@ -615,15 +615,6 @@ class InvariantError(AssertionError):
 def _require(condition: bool, what: str) -> None:
     if not condition:
         raise InvariantError(f"invariant violated: {what}")
-
-
-def _today(model: CrewModel, name: str) -> Any:
-    return model.today[name]
-
-
-def _reporter(name: str) -> partial:
-    """A DataCollector reporter reading today's metrics (a partial, so models pickle)."""
-    return partial(_today, name=name)
 
 
 def _describe(result: ReferendumResult) -> str:
