@@ -13,10 +13,11 @@ with *m* the ``message_effect`` and *M* the current mission (1 continue, 0 diver
 Trust erodes when deaths contradict what the leadership says. A death that hits person *i*
 with impact :math:`a_i` multiplies their trust by :math:`1 - e\,r\,a_i` with *e* the
 ``trust_erosion`` and *r* the response factor: 1 if the last message within
-``contradiction_window`` days was a reassurance, 0 if it was a memorial or a candid message
-(or the strategy answers every death with one), ``silence_erosion`` otherwise (no one
-answered). Trust relaxes toward each person's start value at ``trust_recovery`` a day while
-reinforcement work is visible and at ``trust_recovery_baseline`` otherwise.
+``contradiction_window`` days was a reassurance, ``acknowledged_erosion`` if it was a memorial
+or a candid message (or the strategy answers every death with one), ``silence_erosion``
+otherwise (no one answered). Trust relaxes toward each person's start value at
+``trust_recovery`` a day while reinforcement work is visible and at
+``trust_recovery_baseline`` otherwise.
 
 Strategies: ``silent`` says nothing; ``reassure`` and ``candid`` speak every
 ``message_interval`` days and the day after a breach; ``memorial`` holds a memorial the day
@@ -104,7 +105,7 @@ class Leadership:
             "memorial",
             "candid",
         ):
-            return 0.0
+            return self.p.acknowledged_erosion
         return self.p.silence_erosion
 
     def erode_trust(self, model: CrewModel, impact: np.ndarray) -> None:

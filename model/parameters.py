@@ -310,6 +310,15 @@ class Parameters:
         "assumption",
         "leadership",
     )
+    acknowledged_erosion: float = spec(
+        0.2,
+        "1",
+        (0.0, 1.0),
+        "Erosion of a death the captain acknowledges (memorial, candour), relative to a "
+        "contradicted one",
+        "assumption: honesty softens but does not cancel the cost of losses",
+        "leadership",
+    )
     contradiction_window: int = spec(
         30,
         "days",
