@@ -11,16 +11,53 @@ deaths (grey) and breaches (red) are marked in every panel.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import solara
+import solara.components.echarts
+import traitlets
+from solara.components.echarts import EchartsWidget
 
 from model import CrewModel
 from ui.colours import CONTINUE, DIVERT
 
+logger = logging.getLogger(__name__)
+
 PANEL_STYLE = {"style": "height: 230px; width: 440px;"}
+#: Solara's watcher of a new option, which fails while ECharts is still loading.
+UNGUARDED = "      this.chart.setOption(this.option, true);\n    },\n  },"
+GUARDED = "      if (this.chart) this.chart.setOption(this.option, true);\n    },\n  },"
+
+
+def guarded_template() -> str:
+    """Solara's ECharts template, with the option watcher waiting for the chart.
+
+    ECharts loads asynchronously after a chart is mounted; an update arriving before (Play
+    or Step right after the page loads) raised a TypeError in the browser for each chart.
+    Skipping it loses nothing: the chart draws the newest option when it is created.
+    """
+    text = Path(solara.components.echarts.__file__).with_name("echarts.vue").read_text()
+    if text.count(UNGUARDED) != 1:
+        logger.warning("Solara's echarts.vue changed; the option watcher is not guarded")
+        return text
+    return text.replace(UNGUARDED, GUARDED)
+
+
+class Chart(EchartsWidget):
+    """Solara's ECharts widget with :func:`guarded_template`."""
+
+    template_file = None
+
+    @traitlets.default("template")
+    def _template(self) -> str:
+        return GUARDED_TEMPLATE
+
+
+GUARDED_TEMPLATE = guarded_template()
 
 
 def _marks(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -200,6 +237,6 @@ def Charts(model: CrewModel, version: int) -> solara.Element:
     histogram = solara.use_memo(lambda: histogram_option(model), [id(model), version])
     with solara.Row(classes=["charts"], style={"flex-wrap": "wrap"}, gap="4px") as main:
         for option in panels:
-            solara.FigureEcharts(option=option, attributes=PANEL_STYLE)
-        solara.FigureEcharts(option=histogram, attributes=PANEL_STYLE)
+            Chart.element(option=option, attributes=PANEL_STYLE)
+        Chart.element(option=histogram, attributes=PANEL_STYLE)
     return main

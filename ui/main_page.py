@@ -90,8 +90,9 @@ def Views(
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version), version)
-        if message:
-            solara.Warning(message, classes=["ui-message"], dense=True)
+        with solara.Column(gap="0px"):  # always there, so a message shifts no view below
+            if message:
+                solara.Warning(message, classes=["ui-message"], dense=True)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Ship map", style={"max-width": "800px"}):
                 Guarded("ship map", lambda: ShipMap(model, version), version)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,22 @@ def chromium() -> str:
     return path
 
 
+@dataclass
+class UIServer:
+    """The running UI server: its URL, process and the file its output goes to."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
 @pytest.fixture(scope="session")
-def ui_server(chromium) -> Iterator[str]:
-    """URL of ``solara run app.py`` serving the UI from the repository on a free port.
+def ui_server_process(chromium) -> Iterator[UIServer]:
+    """``solara run app.py`` serving the UI from the repository on a free port.
 
     ``--production`` switches off hot reload, so edits elsewhere in the checkout during the
-    run cannot reload the page under the test.
+    run cannot reload the page under the test. stdout and stderr go to
+    ``artifacts/ui-server.log`` (Solara prints tracebacks to stdout).
     """
     port = free_port()
     solara = Path(sys.executable).with_name("solara")
@@ -96,13 +107,19 @@ def ui_server(chromium) -> Iterator[str]:
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the UI server did not start; see {log}")
             time.sleep(0.3)
-        yield url
+        yield UIServer(url=url, process=server, log=log)
     finally:
         server.terminate()
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="session")
+def ui_server(ui_server_process) -> str:
+    """URL of the UI server."""
+    return ui_server_process.url
 
 
 @pytest.fixture(scope="session")

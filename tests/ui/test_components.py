@@ -84,6 +84,20 @@ def test_reinforce_twice_gives_a_message_not_a_traceback(page):
     assert any("already under way" in str(m.children) for m in messages)
 
 
+def test_a_message_coming_and_going_keeps_the_views(page):
+    """Regression (stress run, issue #7): a message inserted above the views shifted them, so
+    every chart, the map and the log were rebuilt in the browser when it came and went."""
+    charts = [w.model_id for w in page.find(EchartsWidget).widgets]
+    assert len(charts) == 5
+    click(page, "Reinforce hull")
+    click(page, "Reinforce hull")  # "already under way"
+    assert any("already under way" in str(m.children) for m in page.find(v.Alert).widgets)
+    assert [w.model_id for w in page.find(EchartsWidget).widgets] == charts
+    click(page, "Step")  # the message goes
+    assert not any("already under way" in str(m.children) for m in page.find(v.Alert).widgets)
+    assert [w.model_id for w in page.find(EchartsWidget).widgets] == charts
+
+
 def test_reset_with_a_new_seed_gives_a_new_model(page):
     seed_box = page.find(v.TextField, label="Seed (whole number >= 0)")
     seed_box.assert_single()
