@@ -166,7 +166,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise UsageError(f"--seed={args.seed} is invalid: expected a whole number >= 0")
     if args.out is not None:
-        _writable(args.out)
+        writable_folder(args.out)
     params = parameters_from(args)
     started = time.perf_counter()
     model = CrewModel(rng=args.seed, **params)
@@ -188,7 +188,8 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _writable(folder: Path) -> None:
+def writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed and check that files can be written in it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"

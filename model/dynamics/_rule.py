@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from model.dynamics._network import as_csr
 
-__all__ = ["InfluenceRule"]
+__all__ = ["CompiledRule", "InfluenceRule"]
 
 
 class InfluenceRule(ABC):
@@ -120,3 +120,29 @@ class InfluenceRule(ABC):
     def __repr__(self) -> str:
         shown = ", ".join(f"{p}={getattr(self, p)!r}" for p in self.parameters)
         return f"{type(self).__name__}({shown})"
+
+
+class CompiledRule(InfluenceRule):
+    """A rule whose steps run inside one compiled call: subclasses implement :meth:`advance`,
+    and a step is ``advance(..., steps=1)`` (same result as one step at a time)."""
+
+    def step(
+        self,
+        W: sp.csr_array,
+        x: np.ndarray,
+        anchors: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """One step (or sweep): :meth:`advance` by one."""
+        return self.advance(W, x, anchors, rng, 1)
+
+    @abstractmethod
+    def advance(
+        self,
+        W: sp.csr_array,
+        x: np.ndarray,
+        anchors: np.ndarray,
+        rng: np.random.Generator,
+        steps: int,
+    ) -> np.ndarray:
+        """Advance ``steps`` steps (sweeps) in one compiled call."""

@@ -10,14 +10,14 @@ import scipy.sparse as sp
 from model.dynamics._kernels import deffuant_complete, deffuant_ties, sweep_seeds
 from model.dynamics._network import as_csr, ties
 from model.dynamics._params import check_real
-from model.dynamics._rule import InfluenceRule
+from model.dynamics._rule import CompiledRule
 
 __all__ = ["Deffuant"]
 
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
 
 
-class Deffuant(InfluenceRule):
+class Deffuant(CompiledRule):
     r"""Deffuant, Neau, Amblard & Weisbuch (2000) bounded confidence, asynchronous pairs.
 
     Each update picks a random tie :math:`(i, j)` of the network and, if
@@ -52,16 +52,6 @@ class Deffuant(InfluenceRule):
     def __init__(self, *, epsilon: float = 0.2, mu: float = 0.5) -> None:
         self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf, low_closed=False)
         self.mu = check_real("mu", mu, 0.0, 0.5, low_closed=False)
-
-    def step(
-        self,
-        W: sp.csr_array,
-        x: np.ndarray,
-        anchors: np.ndarray,
-        rng: np.random.Generator,
-    ) -> np.ndarray:
-        """One sweep of N random pair updates (in place on a float64 `x`)."""
-        return self.advance(W, x, anchors, rng, 1)
 
     def advance(
         self,

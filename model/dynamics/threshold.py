@@ -10,12 +10,12 @@ from numpy.typing import ArrayLike
 
 from model.dynamics._network import as_csr, ties
 from model.dynamics._params import check_per_agent, fit_to_crew
-from model.dynamics._rule import InfluenceRule
+from model.dynamics._rule import CompiledRule
 
 __all__ = ["Threshold"]
 
 
-class Threshold(InfluenceRule):
+class Threshold(CompiledRule):
     r"""Threshold contagion, synchronous and irreversible, opinions 0 (out) / 1 (joined).
 
     With count thresholds (Granovetter 1978; Centola & Macy 2007) an inactive agent joins when
@@ -77,16 +77,6 @@ class Threshold(InfluenceRule):
         if not np.all((x == 0) | (x == 1)):
             bad = float(np.asarray(x)[(x != 0) & (x != 1)][0])
             raise ValueError(f"threshold opinions must be 0 or 1; got {bad!r}")
-
-    def step(
-        self,
-        W: sp.csr_array,
-        x: np.ndarray,
-        anchors: np.ndarray,
-        rng: np.random.Generator,
-    ) -> np.ndarray:
-        """One synchronous step: every inactive agent at or above its threshold joins."""
-        return self.advance(W, x, anchors, rng, 1)
 
     def advance(
         self,

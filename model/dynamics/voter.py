@@ -9,12 +9,12 @@ import scipy.sparse as sp
 
 from model.dynamics._kernels import row_cumulative, sweep_seeds, voter_sweeps
 from model.dynamics._network import as_csr, ties
-from model.dynamics._rule import InfluenceRule
+from model.dynamics._rule import CompiledRule
 
 __all__ = ["Voter"]
 
 
-class Voter(InfluenceRule):
+class Voter(CompiledRule):
     r"""The voter model with node updates (Clifford & Sudbury 1973; Holley & Liggett 1975).
 
     Each update picks an agent *i* uniformly among the N agents with ties, then a neighbour
@@ -40,16 +40,6 @@ class Voter(InfluenceRule):
     name: ClassVar[str] = "voter"
     parameters: ClassVar[tuple[str, ...]] = ()
     synchronous: ClassVar[bool] = False
-
-    def step(
-        self,
-        W: sp.csr_array,
-        x: np.ndarray,
-        anchors: np.ndarray,
-        rng: np.random.Generator,
-    ) -> np.ndarray:
-        """One sweep of N node updates."""
-        return self.advance(W, x, anchors, rng, 1)
 
     def advance(
         self,

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from model.cli import UsageError
+from model.cli import UsageError, writable_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -194,7 +194,7 @@ def threshold_command(args: argparse.Namespace) -> int:
     if args.width is not None and args.width <= 0:
         raise UsageError(f"--width={args.width} is invalid: expected > 0")
     if args.out is not None:
-        _writable(args.out)
+        writable_folder(args.out)
     fixed = parse_fixed(args.fixed)
     with open_backend(args.workers, args.dask) as backend:
         evaluate = ModelOutcome(
@@ -266,7 +266,7 @@ def plot_command(args: argparse.Namespace) -> int:
     from model.sweeps.plots import write_figures
 
     out = args.out if args.out is not None else args.results / "figures"
-    _writable(out)
+    writable_folder(out)
     written = write_figures(args.results, out, x=args.x, y=args.y, outcome=args.outcome)
     for path in written:
         print(f"wrote {path}")
@@ -316,13 +316,3 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     print(report.table_text())
     print(f"wrote {report.figure} and {report.table}")
     return 0
-
-
-def _writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"--out={folder} is not a writable folder: {exc.strerror}") from None
