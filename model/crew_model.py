@@ -19,24 +19,28 @@ import numpy as np
 import pandas as pd
 
 from model import checkpoint
-from model.crew import CrewMember, CrewState, Role, Vote
+from model.crew import CrewMember, Role, Vote
 from model.events import Births, Breaches, Mortality, breach_victims
 from model.grief import Grief
 from model.influence import make_influence
+from model.invariants import check_invariants
 from model.leadership import Leadership
 from model.metrics import CollapseWatch, DailyRecorder, measure
 from model.network import SocialNetwork, TieKind
 from model.parameters import TONES, Parameters
-from model.referendum import Petition, ReferendumResult, count_votes, intentions
+from model.referendum import (
+    Petition,
+    ReferendumResult,
+    count_votes,
+    describe_referendum,
+    intentions,
+)
 from model.ship import build_ship
+from model.start import initial_state, recorded_referendum, settle_beliefs
 
-#: The recorded referendum was three months before day 0 (story).
-RECORDED_REFERENDUM_DAY = -90
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
 #: kin's grief is found by household, and nobody's belief depends on an infant's).
 REGISTRY_INTERVAL_DAYS = 30
-#: Initial beliefs are kept off the extremes (they are probabilities of support).
-BELIEF_FLOOR = 0.01
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -67,8 +71,13 @@ class CrewModel(mesa.Model):
     :meth:`series`, :meth:`events`, :meth:`snapshot`, :meth:`graph`, :attr:`referendums`.
     """
 
-    def __init__(self, *, rng: Any = None, **params: Any) -> None:
-        p = params.pop("parameters", None) or Parameters.from_mapping(params)
+    def __init__(
+        self, *, rng: Any = None, parameters: Parameters | None = None, **params: Any
+    ) -> None:
+        if parameters is None:
+            p = Parameters.from_mapping(params)
+        else:
+            p = parameters.replace(**params) if params else parameters
         self.seed = seed_sequence(rng)
         ship_seed, belief_seed, run_seed = self.seed.spawn(3)
         super().__init__(rng=np.random.default_rng(run_seed))
@@ -80,7 +89,7 @@ class CrewModel(mesa.Model):
         self.referendums: list[ReferendumResult] = []
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
-        self.state = self._initial_state()
+        self.state = initial_state(self.layout, p)
         weights = {
             TieKind.HOUSEHOLD: p.weight_household,
             TieKind.FRIEND: p.weight_friend,
@@ -107,111 +116,15 @@ class CrewModel(mesa.Model):
         self.petition = Petition(self)
         self.collapse = CollapseWatch(p.collapse_level, p.collapse_days)
 
-        self._initial_beliefs(np.random.default_rng(belief_seed))
-        self.mission = Vote.CONTINUE
-        self._record_start_referendum()
+        settle_beliefs(self, np.random.default_rng(belief_seed))
+        first = recorded_referendum(self)
+        self.referendums.append(first)
+        self.mission = Vote.CONTINUE if first.outcome == "continue" else Vote.DIVERT
+        self.log("referendum", describe_referendum(first), day=first.day, count=first.margin)
         self.datacollector = DailyRecorder()
         self._collect()
         if p.debug:
             self.check_invariants()
-
-    # --- initialisation -------------------------------------------------------------------
-    def _initial_state(self) -> CrewState:
-        L, n = self.layout, self.p.n_crew
-        return CrewState(
-            birth_day=-L.age * 365.0,
-            household=L.household.astype(np.int64),
-            section=L.section.astype(np.int64),
-            compartment=L.compartment.astype(np.int64),
-            department=L.department,
-            role=L.role,
-            alive=np.ones(n, dtype=bool),
-            belief=np.full(n, 0.5),
-            anchor=np.full(n, 0.5),
-            trust=np.full(n, self.p.initial_trust),
-            trust_baseline=np.full(n, self.p.initial_trust),
-            grief=np.zeros(n),
-            recorded_vote=np.full(n, Vote.NONE, dtype=np.int8),
-            requested=np.zeros(n, dtype=bool),
-        )
-
-    def _initial_beliefs(self, rng: np.random.Generator) -> None:
-        """Household-correlated beliefs around 0.5, settled by ``burn_in_days`` of influence.
-
-        x_i = 0.5 + s (sqrt(h) z_household + sqrt(1 - h) z_i), with s ``belief_spread`` and h
-        ``household_homophily``; the anchors are these draws.
-        """
-        p, state = self.p, self.state
-        h = p.household_homophily
-        z_house = rng.standard_normal(self.layout.n_households)[state.household]
-        z_self = rng.standard_normal(p.n_crew)
-        x = 0.5 + p.belief_spread * (np.sqrt(h) * z_house + np.sqrt(1 - h) * z_self)
-        np.clip(x, BELIEF_FLOOR, 1 - BELIEF_FLOOR, out=x)
-        x[self.captain] = p.captain_private_belief
-        state.belief[:] = x
-        state.anchor[:] = x
-        W = self.network.adjacency
-        for _ in range(p.burn_in_days):
-            self.influence.step(W, state.belief, state.anchor, rng)
-
-    def _record_start_referendum(self) -> None:
-        """The referendum three months ago: 'continue' won by exactly ``referendum_margin``.
-
-        Beliefs and anchors of everyone but the captain are shifted by one constant so that
-        exactly the right number of voters sit at or above 0.5; each voter's recorded vote is
-        their intention then, so nobody wants to change their vote at day 0.
-        """
-        p, state = self.p, self.state
-        voters = self.voters()
-        voted = voters.copy()
-        if p.turnout < 1.0:
-            idx = np.flatnonzero(voters)
-            voted[idx[self.rng.random(len(idx)) >= p.turnout]] = False
-        if (voted.sum() + p.referendum_margin) % 2:  # parity: one voter stayed home
-            voted[np.flatnonzero(voted & ~self.frozen)[-1:]] = False
-        n_voted = int(voted.sum())
-        if abs(p.referendum_margin) > n_voted:
-            raise ValueError(
-                f"referendum_margin={p.referendum_margin} is invalid: only {n_voted} of this "
-                f"crew voted; expected a margin from {-n_voted} to {n_voted}"
-            )
-        fixed = voted & self.frozen
-        fixed_continue = int(np.count_nonzero(state.belief[fixed] >= 0.5))
-        need = (n_voted + p.referendum_margin) // 2 - fixed_continue
-        free = np.sort(state.belief[voted & ~self.frozen])[::-1]
-        if not 0 <= need <= len(free):
-            raise ValueError(
-                f"referendum_margin={p.referendum_margin} is invalid: it cannot be reached with "
-                f"the captain's vote fixed by captain_private_belief="
-                f"{p.captain_private_belief}"
-            )
-        upper = free[need - 1] if need > 0 else 1.5  # above everyone
-        lower = free[need] if need < len(free) else -0.5  # below everyone
-        shift = 0.5 - (upper + lower) / 2.0
-        move = ~self.frozen
-        state.belief[move] = np.clip(state.belief[move] + shift, 0.0, 1.0)
-        state.anchor[move] = np.clip(state.anchor[move] + shift, 0.0, 1.0)
-        state.recorded_vote[voted] = self.intention[voted]
-        cont = int(np.count_nonzero(state.recorded_vote == Vote.CONTINUE))
-        div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
-        if cont - div != p.referendum_margin:  # voters tied at one belief cannot be split
-            raise ValueError(
-                f"referendum_margin={p.referendum_margin} is invalid for this start: after "
-                f"{p.burn_in_days} burn-in days of '{p.influence}' too many voters share one "
-                "belief; try burn_in_days=0"
-            )
-        outcome = "divert" if div > cont else "continue"
-        self.mission = Vote.CONTINUE if outcome == "continue" else Vote.DIVERT
-        result = ReferendumResult(
-            RECORDED_REFERENDUM_DAY,
-            cont,
-            div,
-            int(voters.sum()) - cont - div,
-            outcome,
-            "recorded",
-        )
-        self.referendums.append(result)
-        self.log("referendum", _describe(result), day=RECORDED_REFERENDUM_DAY, count=result.margin)
 
     # --- the day ------------------------------------------------------------------------
     def step(self) -> None:
@@ -473,7 +386,7 @@ class CrewModel(mesa.Model):
         result = count_votes(self, self.voters(), trigger)
         self.referendums.append(result)
         new_mission = Vote.CONTINUE if result.outcome == "continue" else Vote.DIVERT
-        self.log("referendum", _describe(result), count=result.margin, cause=trigger)
+        self.log("referendum", describe_referendum(result), count=result.margin, cause=trigger)
         if new_mission != self.mission:
             self.mission = new_mission
             self.log("mission", f"mission changed: {result.outcome}")
@@ -588,40 +501,8 @@ class CrewModel(mesa.Model):
 
     # --- invariants -----------------------------------------------------------------------
     def check_invariants(self) -> None:
-        """Assert the model's invariants (used in debug mode and tests)."""
-        s = self.state
-        alive_agents = sum(1 for a in self.crew if a.model is self and a in self.agents)
-        _require(int(s.alive.sum()) == alive_agents == len(self.agents), "agents and arrays agree")
-        _require(int((~s.alive).sum()) == self.counts["deaths"], "living + dead = everyone")
-        _require(s.size == self.p.n_crew + self.counts["births"], "everyone ever born has a slot")
-        for name in ("belief", "trust", "grief"):
-            values = getattr(s, name)[s.alive]
-            _require(bool(np.all((values >= 0) & (values <= 1))), f"{name} within [0, 1]")
-        A = self.network.adjacency
-        touching = (A.data != 0) & (~s.alive[self.network.rows] | ~s.alive[A.indices])
-        _require(not touching.any(), "no tie touches a dead person")
-        last = self.referendums[-1]
-        if last.day == self.day:
-            counted = last.continue_votes + last.divert_votes + last.abstentions
-            _require(counted == int(self.voters().sum()), "referendum counts the living voters")
-        voted = s.recorded_vote != Vote.NONE
-        _require(not (voted & (self.ages() < self.p.voting_age)).any(), "only voters have votes")
-
-
-class InvariantError(AssertionError):
-    """A model invariant does not hold (raised in debug mode)."""
-
-
-def _require(condition: bool, what: str) -> None:
-    if not condition:
-        raise InvariantError(f"invariant violated: {what}")
-
-
-def _describe(result: ReferendumResult) -> str:
-    return (
-        f"referendum ({result.trigger}): continue {result.continue_votes}, divert "
-        f"{result.divert_votes}, margin {result.margin:+d} -> {result.outcome}"
-    )
+        """Raise :class:`model.invariants.InvariantError` if an invariant does not hold."""
+        check_invariants(self)
 
 
 __all__ = ["CrewModel", "seed_sequence", "TONES"]

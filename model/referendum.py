@@ -113,3 +113,11 @@ def count_votes(model: CrewModel, voters: np.ndarray, trigger: str) -> Referendu
     status_quo = "continue" if model.mission == Vote.CONTINUE else "divert"
     outcome = "continue" if cont > div else "divert" if div > cont else status_quo
     return ReferendumResult(model.day, cont, div, int(voters.sum()) - cont - div, outcome, trigger)
+
+
+def describe_referendum(result: ReferendumResult) -> str:
+    """One line for the event log."""
+    return (
+        f"referendum ({result.trigger}): continue {result.continue_votes}, divert "
+        f"{result.divert_votes}, margin {result.margin:+d} -> {result.outcome}"
+    )

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from model import CrewModel
-from model.crew_model import InvariantError
+from model.invariants import InvariantError
 
 
 def test_saved_at_day_100_and_resumed_gives_the_same_run(tmp_path):

@@ -1,0 +1,118 @@
+"""The start of a run: the crew's state arrays, settled beliefs, and the recorded referendum.
+
+The default run starts three months after a referendum that "continue" won by exactly
+``referendum_margin`` votes (the story: 49), with every voter's recorded vote agreeing with
+their belief, so that nobody wants to change their vote at day 0.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.crew import CrewState, Vote
+from model.parameters import Parameters
+from model.referendum import ReferendumResult
+from model.ship import ShipLayout
+
+if TYPE_CHECKING:
+    from model.crew_model import CrewModel
+
+#: The recorded referendum was three months before day 0 (story).
+RECORDED_REFERENDUM_DAY = -90
+#: Initial beliefs are kept off the extremes (they are probabilities of support).
+BELIEF_FLOOR = 0.01
+
+
+def initial_state(layout: ShipLayout, p: Parameters) -> CrewState:
+    """State arrays for the crew at day 0: everyone alive, undecided, trusting, not grieving."""
+    n = p.n_crew
+    return CrewState(
+        birth_day=-layout.age * 365.0,
+        household=layout.household.astype(np.int64),
+        section=layout.section.astype(np.int64),
+        compartment=layout.compartment.astype(np.int64),
+        department=layout.department,
+        role=layout.role,
+        alive=np.ones(n, dtype=bool),
+        belief=np.full(n, 0.5),
+        anchor=np.full(n, 0.5),
+        trust=np.full(n, p.initial_trust),
+        trust_baseline=np.full(n, p.initial_trust),
+        grief=np.zeros(n),
+        recorded_vote=np.full(n, Vote.NONE, dtype=np.int8),
+        requested=np.zeros(n, dtype=bool),
+    )
+
+
+def settle_beliefs(model: CrewModel, rng: np.random.Generator) -> None:
+    """Household-correlated beliefs around 0.5, settled by ``burn_in_days`` of influence.
+
+    x_i = 0.5 + s (sqrt(h) z_household + sqrt(1 - h) z_i), with s ``belief_spread`` and h
+    ``household_homophily``, clipped to [``BELIEF_FLOOR``, 1 - ``BELIEF_FLOOR``]; the anchors
+    are these draws. The captain's belief is ``captain_private_belief``.
+    """
+    p, state = model.p, model.state
+    h = p.household_homophily
+    z_house = rng.standard_normal(model.layout.n_households)[state.household]
+    z_self = rng.standard_normal(p.n_crew)
+    x = 0.5 + p.belief_spread * (np.sqrt(h) * z_house + np.sqrt(1 - h) * z_self)
+    np.clip(x, BELIEF_FLOOR, 1 - BELIEF_FLOOR, out=x)
+    x[model.captain] = p.captain_private_belief
+    state.belief[:] = x
+    state.anchor[:] = x
+    W = model.network.adjacency
+    for _ in range(p.burn_in_days):
+        model.influence.step(W, state.belief, state.anchor, rng)
+
+
+def recorded_referendum(model: CrewModel) -> ReferendumResult:
+    """The referendum three months ago: 'continue' won by exactly ``referendum_margin``.
+
+    Beliefs and anchors of everyone but the captain are shifted by one constant so that
+    exactly the right number of voters sit at or above 0.5; each voter's recorded vote is
+    their intention then. Raises ValueError naming ``referendum_margin`` when the margin
+    cannot be reached.
+    """
+    p, state = model.p, model.state
+    voters = model.voters()
+    voted = voters.copy()
+    if p.turnout < 1.0:
+        idx = np.flatnonzero(voters)
+        voted[idx[model.rng.random(len(idx)) >= p.turnout]] = False
+    if (voted.sum() + p.referendum_margin) % 2:  # parity: one voter stayed home
+        voted[np.flatnonzero(voted & ~model.frozen)[-1:]] = False
+    n_voted = int(voted.sum())
+    if abs(p.referendum_margin) > n_voted:
+        raise ValueError(
+            f"referendum_margin={p.referendum_margin} is invalid: only {n_voted} of this "
+            f"crew voted; expected a margin from {-n_voted} to {n_voted}"
+        )
+    fixed = voted & model.frozen
+    fixed_continue = int(np.count_nonzero(state.belief[fixed] >= 0.5))
+    need = (n_voted + p.referendum_margin) // 2 - fixed_continue
+    free = np.sort(state.belief[voted & ~model.frozen])[::-1]
+    if not 0 <= need <= len(free):
+        raise ValueError(
+            f"referendum_margin={p.referendum_margin} is invalid: it cannot be reached with "
+            f"the captain's vote fixed by captain_private_belief={p.captain_private_belief}"
+        )
+    upper = free[need - 1] if need > 0 else 1.5  # above everyone
+    lower = free[need] if need < len(free) else -0.5  # below everyone
+    shift = 0.5 - (upper + lower) / 2.0
+    move = ~model.frozen
+    state.belief[move] = np.clip(state.belief[move] + shift, 0.0, 1.0)
+    state.anchor[move] = np.clip(state.anchor[move] + shift, 0.0, 1.0)
+    state.recorded_vote[voted] = model.intention[voted]
+    cont = int(np.count_nonzero(state.recorded_vote == Vote.CONTINUE))
+    div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
+    if cont - div != p.referendum_margin:  # voters tied at one belief cannot be split
+        raise ValueError(
+            f"referendum_margin={p.referendum_margin} is invalid for this start: after "
+            f"{p.burn_in_days} burn-in days of '{p.influence}' too many voters share one "
+            "belief; try burn_in_days=0"
+        )
+    outcome = "divert" if div > cont else "continue"
+    abstained = int(voters.sum()) - cont - div
+    return ReferendumResult(RECORDED_REFERENDUM_DAY, cont, div, abstained, outcome, "recorded")
