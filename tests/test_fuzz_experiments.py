@@ -70,8 +70,13 @@ OPTIONS = [
 
 
 # --- a small TOML writer (nan and inf included) ----------------------------------------------
+def _string(text: str) -> str:
+    """A TOML basic string: JSON escapes, plus DEL, which TOML also forbids raw."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else json.dumps(k, ensure_ascii=False)
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _string(k)
 
 
 def _value(v) -> str:
@@ -84,7 +89,7 @@ def _value(v) -> str:
             return "nan"
         return repr(v) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return _string(v)
     if isinstance(v, list):
         return "[" + ", ".join(_value(x) for x in v) + "]"
     return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
