@@ -1,5 +1,10 @@
 """Same parameters and seed give identical results; seeds come from SeedSequence."""
 
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,3 +43,21 @@ def test_seed_sequence_is_accepted_and_recorded():
 def test_bad_seed_is_a_clear_error(bad):
     with pytest.raises(ValueError, match="rng=.* is invalid: expected a whole-number seed"):
         CrewModel(rng=bad)
+
+
+def _digest(seed: int) -> str:
+    model = _run(seed)
+    frames = (model.series(), model.events())
+    return hashlib.sha256(b"".join(f.to_csv().encode() for f in frames)).hexdigest()
+
+
+def test_same_seed_same_outputs_in_another_process():
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); "
+        "from test_reproducibility import _digest; print(_digest(63))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout.strip()
+    assert other == _digest(63)
