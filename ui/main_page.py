@@ -71,6 +71,7 @@ def Page() -> solara.Element:
     with solara.Row(
         classes=["crew-page"], style={"padding": "8px", "align-items": "flex-start"}
     ) as main:
+        solara.Title("Crew cohesion · ship")
         with solara.Column(classes=["crew-controls"], style={"width": "330px", "flex": "none"}):
             RunControls(settings.value, playing, speed, on_step=step, on_reset=reset)
             ParameterPanel(settings.value, settings.set)

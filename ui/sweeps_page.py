@@ -66,6 +66,7 @@ def SweepsPage() -> solara.Element:
     outcome, set_outcome = solara.use_state("collapsed")
 
     with solara.Column(classes=["sweeps-page"], style={"padding": "12px"}) as main:
+        solara.Title("Crew cohesion · sweeps")
         solara.Markdown("## Sweep results")
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             if folders:
