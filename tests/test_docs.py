@@ -13,3 +13,14 @@ def test_every_parameter_appears_in_the_odd():
     text = ODD_PATH.read_text()
     for d in declarations():
         assert f"`{d['name']}`" in text
+
+
+def test_the_readme_python_tour_runs():
+    readme = (ODD_PATH.parent.parent / "README.md").read_text()
+    start = readme.index("```python") + len("```python")
+    code = readme[start : readme.index("```", start)]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    model = namespace["model"]
+    assert model.day == 365
+    assert namespace["result"].outcome in ("continue", "divert")
