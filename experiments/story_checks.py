@@ -21,8 +21,11 @@ from tqdm import tqdm
 from model import CrewModel
 from model.parameters import STRATEGIES
 
-COLLAPSE_REGIME = {"impact_rate": 12.0, "penetration_probability": 1.0,
-                   "mitigate_after_breach": False}
+COLLAPSE_REGIME = {
+    "impact_rate": 12.0,
+    "penetration_probability": 1.0,
+    "mitigate_after_breach": False,
+}
 
 
 def breach_requests(seeds: int) -> pd.Series:
@@ -37,8 +40,10 @@ def breach_requests(seeds: int) -> pd.Series:
 
 
 def quiet_year(seeds: int) -> int:
-    return sum(CrewModel(rng=s).run(365).collapse_day is not None
-               for s in tqdm(range(seeds), desc="quiet year", leave=False))
+    return sum(
+        CrewModel(rng=s).run(365).collapse_day is not None
+        for s in tqdm(range(seeds), desc="quiet year", leave=False)
+    )
 
 
 def leadership(seeds: int, days: int = 730) -> pd.DataFrame:
@@ -48,15 +53,17 @@ def leadership(seeds: int, days: int = 730) -> pd.DataFrame:
             model = CrewModel(rng=100 + seed, captain_strategy=strategy, **COLLAPSE_REGIME)
             model.run(days)
             series = model.series()
-            rows.append({
-                "strategy": strategy,
-                "collapsed": model.collapse_day is not None,
-                "collapse_day": model.collapse_day,
-                "min_cohesion": series.cohesion.min(),
-                "final_trust": series.mean_trust.iloc[-1],
-                "referendums": len(model.referendums) - 1,
-                "diverted": not series.mission_continue.iloc[-1],
-            })
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "collapsed": model.collapse_day is not None,
+                    "collapse_day": model.collapse_day,
+                    "min_cohesion": series.cohesion.min(),
+                    "final_trust": series.mean_trust.iloc[-1],
+                    "referendums": len(model.referendums) - 1,
+                    "diverted": not series.mission_continue.iloc[-1],
+                }
+            )
     frame = pd.DataFrame(rows)
     return frame.groupby("strategy", sort=False).agg(
         collapsed=("collapsed", "mean"),
@@ -73,10 +80,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     args = parser.parse_args()
     extra = breach_requests(args.seeds)
-    print(f"1. story breach (3 deaths), {args.seeds} seeds: extra requests after 7 days "
-          f"median {extra.median():.0f}, range {extra.min()}-{extra.max()} (story: 47)")
-    print(f"2. quiet year, reassuring captain: {quiet_year(args.seeds)} of {args.seeds} "
-          "seeds collapse")
+    print(
+        f"1. story breach (3 deaths), {args.seeds} seeds: extra requests after 7 days "
+        f"median {extra.median():.0f}, range {extra.min()}-{extra.max()} (story: 47)"
+    )
+    print(
+        f"2. quiet year, reassuring captain: {quiet_year(args.seeds)} of {args.seeds} "
+        "seeds collapse"
+    )
     print(f"3. monthly breaches for two years, {args.seeds} seeds per strategy:")
     with pd.option_context("display.float_format", "{:.2f}".format):
         print(leadership(args.seeds).to_string())
