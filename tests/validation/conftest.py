@@ -1,4 +1,4 @@
-"""Shared set-ups of the validation cases (see /work/shared/VALIDATION.md)."""
+"""Shared set-ups of the validation cases (see shared/VALIDATION.md beside this repository)."""
 
 import networkx as nx
 import numpy as np
