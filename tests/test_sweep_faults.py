@@ -212,6 +212,24 @@ def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(
     )
 
 
+@pytest.mark.slow
+def test_a_run_that_always_kills_its_worker_fails_alone_not_with_its_chunk(
+    tiny, tmp_path, monkeypatch
+):
+    path, reference = tiny
+    monkeypatch.setenv(CRASH_HOOK, "9:")  # run 9 kills its worker every time
+    report = run_sweep(parse_experiment(TINY), tmp_path / "out", workers=2, chunk_size=4)
+    assert report.complete and report.ran == 12 and report.failed == 1
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert runs.loc[runs["failed"], "run_id"].tolist() == [9]
+    assert "again running this run alone" in runs.loc[runs["failed"], "error"].iloc[0]
+    others = [("run_id", "!=", 9)]  # its chunk-mates 8, 10 and 11 are kept as usual
+    pd.testing.assert_frame_equal(
+        comparable(pd.read_parquet(tmp_path / "out" / "runs.parquet", filters=others)),
+        comparable(pd.read_parquet(reference / "runs.parquet", filters=others)),
+    )
+
+
 def test_the_crash_hook_spares_the_main_process(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv(CRASH_HOOK, "0:")  # in this process (workers=0) it does nothing
     assert run_sweep(parse_experiment(TINY), tmp_path, workers=0).failed == 0

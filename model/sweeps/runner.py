@@ -382,18 +382,45 @@ class LocalBackend(Backend):
                         if limit > 1 or attempts[index] <= CHUNK_RETRIES:
                             suspects.append(index)
                             continue
-                        result = failed_chunk(
-                            chunks[index],
-                            f"worker process died {attempts[index]} times running these runs "
-                            "(killed, out of memory or crashed)",
-                        )
+                        self._restart()
+                        result = self._isolate(chunks[index], settings, attempts[index])
                     except Exception as exc:  # noqa: BLE001 - e.g. results not picklable
                         result = failed_chunk(chunks[index], f"{type(exc).__name__}: {exc}")
                     yield index, result
             if broken:  # start a new pool; what was in flight is run again
                 suspects.extend(futures.values())
-                self.pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = None
+                self._restart()
+
+    def _restart(self) -> None:
+        """Drop a (broken) pool; the next submission starts a fresh one."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def _isolate(self, tasks: Sequence[RunTask], settings: RunSettings, deaths: int) -> ChunkResult:
+        """Run a chunk that keeps killing its worker one run at a time, so that only the run
+        that kills it is recorded failed and its chunk-mates are kept."""
+        if len(tasks) == 1:
+            return failed_chunk(
+                tasks,
+                f"worker process died {deaths} times running this run "
+                "(killed, out of memory or crashed)",
+            )
+        rows, series = [], []
+        for task in tasks:
+            try:
+                result = self._pool().submit(self.function, [task], settings).result()
+            except BrokenProcessPool:
+                self._restart()
+                result = failed_chunk(
+                    [task],
+                    f"worker process died {deaths} times running its chunk and again running "
+                    "this run alone (killed, out of memory or crashed)",
+                )
+            rows += result.rows
+            if result.series is not None:
+                series.append(result.series)
+        return ChunkResult(rows, pd.concat(series, ignore_index=True) if series else None)
 
 
 class DaskBackend(Backend):
