@@ -27,6 +27,9 @@ from ui.status import ReferendumResultCard, StatusLine
 PLAY_FRAME = 0.25
 #: Shortest pause between updates, even when rendering took longer than a frame.
 PLAY_REST = 0.05
+#: Longest wait for the page to draw the last update before Play goes on anyway (a closed or
+#: hidden tab never draws).
+PLAY_WAIT = 5.0
 
 
 @solara.component
@@ -44,7 +47,9 @@ def Page() -> solara.Element:
 
     def changed(error: str | None = None) -> None:
         message.set(error)
-        version.set(version.value + 1)
+        # The Play thread and clicks both report changes: each gets its own number, so two at
+        # once never collapse into one (which would leave the page a change behind).
+        version.set(session.next_version())
 
     def step() -> None:
         changed(session.step(1))
@@ -57,6 +62,9 @@ def Page() -> solara.Element:
 
     def play() -> None:
         while playing.value:
+            session.wait_drawn(version.value, PLAY_WAIT)  # never outrun the page
+            if not playing.value:
+                return
             started = time.monotonic()
             error = session.step(speed.value)
             if error:
@@ -86,6 +94,7 @@ def Views(
 ) -> solara.Element:
     """Everything right of the controls: status, map, interventions, charts, network, log."""
     model = session.model
+    solara.use_effect(lambda: session.mark_drawn(version), [version])
     with solara.Column(gap="8px") as main:
         if model is None:
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])

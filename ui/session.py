@@ -74,6 +74,31 @@ class Session:
     last_result: ReferendumResult | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    changes: int = 0  # the change counter: the model changed this many times
+    drawn: int = -1  # the newest change counter the page has finished drawing
+    _drawing: threading.Condition = field(default_factory=threading.Condition, repr=False)
+
+    def next_version(self) -> int:
+        """A new change number, unique even when two threads ask at once."""
+        with self._drawing:
+            self.changes += 1
+            return self.changes
+
+    def mark_drawn(self, version: int) -> None:
+        """The page has drawn change ``version`` (called from an effect after rendering)."""
+        with self._drawing:
+            self.drawn = max(self.drawn, version)
+            self._drawing.notify_all()
+
+    def wait_drawn(self, version: int, timeout: float) -> bool:
+        """Wait until the page has drawn change ``version``, at most ``timeout`` seconds.
+
+        Play waits here before the next step, so it never changes the model faster than the
+        page can draw it (a render still reading the model while the next step runs, or a
+        render loop that never catches up, under load).
+        """
+        with self._drawing:
+            return self._drawing.wait_for(lambda: self.drawn >= version, timeout)
 
     @classmethod
     def start(cls, settings: dict[str, Any] | None = None) -> Session:
