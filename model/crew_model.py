@@ -254,9 +254,7 @@ class CrewModel(mesa.Model):
             )
 
     # --- deaths ---------------------------------------------------------------------------
-    def kill(
-        self, slots: np.ndarray, cause: str, public: bool = False, section: int | None = None
-    ) -> None:
+    def kill(self, slots: np.ndarray, cause: str, public: bool = False) -> None:
         """Deaths: grief and trust for those hit, then removal from the ship and network."""
         slots = np.asarray(slots, dtype=np.int64)
         state = self.state
