@@ -1,5 +1,7 @@
 """Docs that must match the code."""
 
+import re
+
 from model.docs import ODD_PATH, odd_with_table
 from model.parameters import declarations
 
@@ -23,4 +25,18 @@ def test_the_readme_python_tour_runs():
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     model = namespace["model"]
     assert model.day == 365
-    assert namespace["result"].outcome in ("continue", "divert")
+    assert namespace["result"] == model.referendums[-1]
+    assert namespace["result"].trigger == "captain"
+
+
+def test_the_readme_tour_quotes_what_its_seed_gives():
+    """Snapshot of a README figure: the line marked "N with this seed" prints N."""
+    readme = (ODD_PATH.parent.parent / "README.md").read_text()
+    start = readme.index("```python") + len("```python")
+    lines = readme[start : readme.index("```", start)].splitlines()
+    (at,) = [i for i, line in enumerate(lines) if "with this seed" in line]
+    expression, comment = lines[at].split("#", 1)
+    quoted = int(re.search(r"(\d+) with this seed", comment).group(1))
+    namespace: dict = {}
+    exec(compile("\n".join(lines[:at]), "README.md", "exec"), namespace)  # noqa: S102
+    assert eval(expression, namespace) == quoted  # noqa: S307 - our own README

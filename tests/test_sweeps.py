@@ -160,7 +160,6 @@ def test_rows_in_canonical_order_with_recorded_seeds(reference):
     # every parameter is a column, holding the point's values
     assert runs["captain_strategy"].tolist()[:6] == ["silent"] * 6
     assert (runs["n_crew"] == 300).all() and (runs["influence_rate"] == 0.05).all()
-    assert runs["horizon_days"].eq(40).all() if "horizon_days" in runs else True
     assert e.points()[3]["impact_rate"] == runs.loc[6, "impact_rate"]
     # a run is reproduced alone from its seed
     row = runs.iloc[7]
@@ -195,6 +194,7 @@ def test_outcome_columns_are_consistent(reference):
 def test_manifest_records_experiment_seeds_versions_and_counts(reference):
     manifest = json.loads((reference / "manifest.json").read_text())
     assert manifest["experiment"] == SMALL and manifest["root_seed"] == 11
+    assert manifest["horizon_days"] == 40
     assert manifest["status"] == "complete"
     assert manifest["finished_runs"] == 12 and manifest["failed_runs"] == 0
     assert manifest["varied"] == ["captain_strategy", "impact_rate"]
