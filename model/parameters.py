@@ -33,6 +33,7 @@ def spec(
     description: str,
     source: str,
     group: str,
+    kind: type | None = None,
 ) -> Any:
     """Declare one parameter: a dataclass field whose metadata documents it.
 
@@ -44,6 +45,8 @@ def spec(
         description: One line saying what the parameter does.
         source: The story, a paper, or "assumption: <reason>".
         group: Which part of the model it belongs to (docs and UI group by it).
+        kind: The parameter's type when the default is None (an optional parameter: None
+            means "not set"); otherwise the default's type.
     """
     meta = {
         "unit": unit,
@@ -51,7 +54,8 @@ def spec(
         "description": description,
         "source": source,
         "group": group,
-        "type": type(default),
+        "type": kind if default is None else type(default),
+        "optional": default is None,
     }
     return field(default=default, metadata=meta)
 
@@ -182,13 +186,24 @@ class Parameters:
         "assumption",
         "belief",
     )
-    referendum_margin: int = spec(
-        49,
+    referendum_margin_share: float = spec(
+        49 / 2999,
+        "share of votes cast",
+        (-1.0, 1.0),
+        "Continue minus divert votes, as a share of the votes cast, at the referendum the run "
+        "starts from: any crew size starts at the story's support",
+        "story: continue won 1,524 to 1,475 (49 of 2,999 votes; FACTS.md)",
+        "referendum",
+    )
+    referendum_margin: int | None = spec(
+        None,
         "votes",
         (-1_000_000, 1_000_000),
-        "Continue minus divert votes at the referendum the run starts from",
-        STORY,
+        "Continue minus divert votes at the referendum the run starts from, as a count; "
+        "when set, it replaces referendum_margin_share",
+        "story: continue won by 49 votes (use 49 for the story's absolute margin)",
         "referendum",
+        kind=int,
     )
     burn_in_days: int = spec(
         120,
@@ -506,6 +521,8 @@ class Parameters:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             _check(f, value)
+            if value is None:  # an optional parameter left unset
+                continue
             # Store the declared type: 3000.0 given for an int becomes 3000.
             object.__setattr__(self, f.name, f.metadata["type"](value))
         if self.captain_strategy == "scripted":
@@ -556,6 +573,8 @@ def valid_text(meta: dict[str, Any]) -> str:
         return "true or false"
     if valid is None:
         return "any text"
+    if meta.get("optional"):
+        return f"{valid[0]} to {valid[1]}, or unset"
     if isinstance(valid[0], str):
         return "one of " + ", ".join(valid)
     return f"{valid[0]} to {valid[1]}"
@@ -565,6 +584,8 @@ def _check(f: dataclasses.Field, value: Any) -> None:
     meta = f.metadata
     kind = meta["type"]
     name = f.name
+    if value is None and meta["optional"]:
+        return
 
     def bad(why: str = "") -> ValueError:
         got = repr(value)
@@ -630,6 +651,10 @@ def markdown_table() -> str:
             if isinstance(default, str)
             else str(default).lower()
             if isinstance(default, bool)
+            else "unset"
+            if default is None
+            else f"{default:.6g}"
+            if isinstance(default, float) and len(str(default)) > 8
             else str(default)
         )
         cells = [

@@ -1,8 +1,10 @@
 """The start of a run: the crew's state arrays, settled beliefs, and the recorded referendum.
 
-The default run starts three months after a referendum that "continue" won by exactly
-``referendum_margin`` votes (the story: 49), with every voter's recorded vote agreeing with
-their belief, so that nobody wants to change their vote at day 0.
+The default run starts three months after a referendum that "continue" won by the story's
+share of the votes cast (``referendum_margin_share``: 49 of 2,999 votes, 50.8% support), so
+that a crew of any size starts at the story's support; ``referendum_margin`` sets an absolute
+margin in votes instead. Every voter's recorded vote agrees with their belief, so that nobody
+wants to change their vote at day 0.
 """
 
 from __future__ import annotations
@@ -67,13 +69,30 @@ def settle_beliefs(model: CrewModel, rng: np.random.Generator) -> None:
         model.influence.step(W, state.belief, state.anchor, rng)
 
 
-def recorded_referendum(model: CrewModel) -> ReferendumResult:
-    """The referendum three months ago: 'continue' won by exactly ``referendum_margin``.
+def margin_for(n_voters: int, share: float) -> tuple[int, int]:
+    """(votes cast, margin) closest to ``share`` of the votes cast among ``n_voters``.
 
-    Beliefs and anchors of everyone but the captain are shifted by one constant so that
-    exactly the right number of voters sit at or above 0.5; each voter's recorded vote is
-    their intention then. Raises ValueError naming ``referendum_margin`` when the margin
-    cannot be reached.
+    A margin has the parity of the votes cast; when the nearest margin of the right parity
+    misses the share by more than one voter staying home would, one voter stays home.
+    """
+
+    def nearest(n: int) -> int:  # the margin of n's parity nearest to share * n
+        return 2 * round((share * n + n) / 2) - n
+
+    candidates = [(n, nearest(n)) for n in (n_voters, n_voters - 1) if n > 0]
+    if not candidates:
+        return 0, 0
+    return min(candidates, key=lambda c: (abs(c[1] / c[0] - share), -c[0]))
+
+
+def recorded_referendum(model: CrewModel) -> ReferendumResult:
+    """The referendum three months ago: 'continue' won by the story's share of the votes.
+
+    The margin is ``referendum_margin`` votes when set, else ``referendum_margin_share`` of
+    the votes cast (rounded to the nearest reachable count). Beliefs and anchors of everyone
+    but the captain are shifted by one constant so that exactly the right number of voters
+    sit at or above 0.5; each voter's recorded vote is their intention then. Raises
+    ValueError naming the margin parameter when the margin cannot be reached.
     """
     p, state = model.p, model.state
     voters = model.voters()
@@ -81,22 +100,39 @@ def recorded_referendum(model: CrewModel) -> ReferendumResult:
     if p.turnout < 1.0:
         idx = np.flatnonzero(voters)
         voted[idx[model.rng.random(len(idx)) >= p.turnout]] = False
-    if (voted.sum() + p.referendum_margin) % 2:  # parity: one voter stayed home
+    if p.referendum_margin is None:
+        name, value = "referendum_margin_share", p.referendum_margin_share
+        n_cast, margin = margin_for(int(voted.sum()), p.referendum_margin_share)
+    else:
+        name, value = "referendum_margin", p.referendum_margin
+        margin = p.referendum_margin
+        n_cast = int(voted.sum()) - (int(voted.sum()) + margin) % 2
+    if n_cast < voted.sum():  # parity: one voter stayed home
         voted[np.flatnonzero(voted & ~model.frozen)[-1:]] = False
     n_voted = int(voted.sum())
-    if abs(p.referendum_margin) > n_voted:
+    if abs(margin) > n_voted:
         raise ValueError(
-            f"referendum_margin={p.referendum_margin} is invalid: only {n_voted} of this "
-            f"crew voted; expected a margin from {-n_voted} to {n_voted}"
+            f"{name}={value} is invalid: only {n_voted} of this crew voted; expected a "
+            f"margin from {-n_voted} to {n_voted}"
         )
     fixed = voted & model.frozen
     fixed_continue = int(np.count_nonzero(state.belief[fixed] >= 0.5))
-    need = (n_voted + p.referendum_margin) // 2 - fixed_continue
     free = np.sort(state.belief[voted & ~model.frozen])[::-1]
+    if p.referendum_margin is None:  # a share: the nearest margin the captain's vote allows
+        low = 2 * fixed_continue - n_voted
+        wanted, margin = margin, min(max(margin, low), low + 2 * len(free))
+        if np.sign(margin) * np.sign(wanted) < 0:  # the captain's vote alone would decide
+            raise ValueError(
+                f"n_crew={p.n_crew} is invalid: {n_voted} voter(s) cannot give the recorded "
+                f"referendum the story's outcome ({name}={value:.4f}) with the captain's vote "
+                f"fixed by captain_private_belief={p.captain_private_belief}; expected a "
+                "larger crew"
+            )
+    need = (n_voted + margin) // 2 - fixed_continue
     if not 0 <= need <= len(free):
         raise ValueError(
-            f"referendum_margin={p.referendum_margin} is invalid: it cannot be reached with "
-            f"the captain's vote fixed by captain_private_belief={p.captain_private_belief}"
+            f"{name}={value} is invalid: it cannot be reached with the captain's vote fixed "
+            f"by captain_private_belief={p.captain_private_belief}"
         )
     upper = free[need - 1] if need > 0 else 1.5  # above everyone
     lower = free[need] if need < len(free) else -0.5  # below everyone
@@ -107,11 +143,10 @@ def recorded_referendum(model: CrewModel) -> ReferendumResult:
     state.recorded_vote[voted] = model.intention[voted]
     cont = int(np.count_nonzero(state.recorded_vote == Vote.CONTINUE))
     div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
-    if cont - div != p.referendum_margin:  # voters tied at one belief cannot be split
+    if cont - div != margin:  # voters tied at one belief cannot be split
         raise ValueError(
-            f"referendum_margin={p.referendum_margin} is invalid for this start: after "
-            f"{p.burn_in_days} burn-in days of '{p.influence}' too many voters share one "
-            "belief; try burn_in_days=0"
+            f"{name}={value} is invalid for this start: after {p.burn_in_days} burn-in days "
+            f"of '{p.influence}' too many voters share one belief; try burn_in_days=0"
         )
     outcome = "divert" if div > cont else "continue"
     abstained = int(voters.sum()) - cont - div

@@ -19,7 +19,8 @@ def test_every_parameter_is_documented():
 def test_defaults_are_valid_and_match_the_story():
     p = Parameters()
     assert p.n_crew == 3000
-    assert p.referendum_margin == 49
+    assert p.referendum_margin is None  # unset: the share below applies
+    assert p.referendum_margin_share == pytest.approx(49 / 2999)
     assert p.households_per_section == 42
     assert p.mortality_per_1000 * p.n_crew / 1000 == pytest.approx(12.0)
     assert p.breach_deaths == 3

@@ -128,7 +128,7 @@ def test_a_day_does_not_iterate_the_agents(monkeypatch):
     model.run(2)
     calls = watch_agent_sets(monkeypatch)
     model.breach(deaths=2)
-    model.run(40)
+    model.run(60)
     assert model.counts["deaths"] > 2 and model.counts["births"] > 0
     assert calls == []
 

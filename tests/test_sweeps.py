@@ -217,9 +217,9 @@ def test_chunking_does_not_change_the_table(reference, tmp_path):
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
-    # 60 crew cannot hold the recorded referendum's 49-vote margin: construction raises.
+    # 60 crew cannot hold an absolute 49-vote margin: construction raises.
     text = SMALL.replace('captain_strategy = ["silent", "candid"]', "n_crew = [60, 300]")
-    text = text.replace("n_crew = 300\n", "", 1)
+    text = text.replace("n_crew = 300\n", "referendum_margin = 49\n", 1)
     report = run_sweep(parse_experiment(text), tmp_path, workers=0)
     assert report.complete and report.failed == 6
     runs = pd.read_parquet(tmp_path / "runs.parquet")
