@@ -5,7 +5,11 @@
 1. The story's breach: extra vote-change requests 7 days after 3 deaths, over a no-breach
    control with the same seed.
 2. A quiet year with a reassuring captain: how many seeds collapse.
-3. Leadership under monthly breaches (the collapse regime): for each captain's strategy, the
+   Held-out patterns of the same runs (not used to set any parameter): where the extra
+   requesters live (within two hops of a victim or in the breached section, against that
+   group's share of voters) and when they file (share within two days of the breach).
+3. Quiet years: support for continuing stays near the recorded referendum's.
+4. Leadership under monthly breaches (the collapse regime): for each captain's strategy, the
    share of seeds whose morale collapsed within two years, the mean day of collapse, the mean
    lowest cohesion, the final trust, and the referendums held.
 """
@@ -28,15 +32,65 @@ COLLAPSE_REGIME = {
 }
 
 
-def breach_requests(seeds: int) -> pd.Series:
-    extra = []
+def close_to_the_dead(model: CrewModel, deaths: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Breach ``model`` now; return (victims, mask of crew within two ties of a victim or
+    living in the breached section), measured on the network before the breach."""
+    ties = model.network.adjacency.copy()
+    alive, section = model.state.alive.copy(), model.state.section.copy()
+    struck = model.breach(deaths=deaths)["section"]
+    victims = np.flatnonzero(alive & ~model.state.alive)
+    one_hop = np.zeros(len(alive))
+    one_hop[victims] = 1.0
+    one_hop = (ties @ one_hop > 0) | (one_hop > 0)
+    two_hops = (ties @ one_hop.astype(float)) > 0
+    return victims, (one_hop | two_hops | (section == struck)) & model.state.alive
+
+
+def near_and(mask: np.ndarray, near: np.ndarray) -> int:
+    """How many of ``mask`` are in ``near`` (people born since are not near)."""
+    n = min(len(mask), len(near))
+    return int(np.count_nonzero(mask[:n] & near[:n]))
+
+
+def breach_requests(seeds: int, days: int = 7) -> pd.DataFrame:
+    """The story's breach of 3 against a no-breach control with the same seed."""
+    rows = []
     for seed in tqdm(range(seeds), desc="story breach", leave=False):
         control, breach = CrewModel(rng=seed), CrewModel(rng=seed)
-        breach.breach(deaths=3)
-        control.run(7)
-        breach.run(7)
-        extra.append(breach.today["vote_change_requests"] - control.today["vote_change_requests"])
-    return pd.Series(extra, name="extra requests after 7 days")
+        _, near = close_to_the_dead(breach)
+        daily = []
+        for _ in range(days):
+            control.step()
+            breach.step()
+            daily.append(breach.state.requested.sum() - control.state.requested.sum())
+        voters = breach.voters()
+        extra = int(daily[-1])
+        extra_near = int(
+            near_and(breach.state.requested, near) - near_and(control.state.requested, near)
+        )
+        rows.append(
+            {
+                "extra": extra,
+                "near_share_of_extra": extra_near / extra if extra > 0 else np.nan,
+                "near_share_of_voters": near_and(voters, near) / voters.sum(),
+                "within_two_days": daily[1] / extra if extra > 0 else np.nan,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["concentration"] = frame.near_share_of_extra / frame.near_share_of_voters
+    return frame
+
+
+def quiet_support(seeds: int, days: int = 365) -> pd.Series:
+    """Largest distance (points) of daily support from the recorded referendum's, quiet year."""
+    gaps = []
+    for seed in tqdm(range(seeds), desc="quiet support", leave=False):
+        model = CrewModel(rng=seed)
+        first = model.referendums[0]
+        recorded = first.continue_votes / (first.continue_votes + first.divert_votes)
+        model.run(days)
+        gaps.append(100 * (model.series().support_continue - recorded).abs().max())
+    return pd.Series(gaps, name="largest gap from recorded support (points)")
 
 
 def quiet_year(seeds: int) -> int:
@@ -79,16 +133,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
     args = parser.parse_args()
-    extra = breach_requests(args.seeds)
+    runs = breach_requests(args.seeds)
+    extra = runs.extra
     print(
         f"1. story breach (3 deaths), {args.seeds} seeds: extra requests after 7 days "
         f"median {extra.median():.0f}, range {extra.min()}-{extra.max()} (story: 47)"
     )
     print(
+        "   held out: share of extra requesters within two ties of a victim or in the breached "
+        f"section median {runs.near_share_of_extra.median():.0%} (that group is "
+        f"{runs.near_share_of_voters.median():.0%} of voters; concentration "
+        f"{runs.concentration.median():.1f}x, range {runs.concentration.min():.1f}-"
+        f"{runs.concentration.max():.1f})"
+    )
+    print(
+        "   held out: share of the 7-day extra requests filed within two days "
+        f"median {runs.within_two_days.median():.0%}, range {runs.within_two_days.min():.0%}-"
+        f"{runs.within_two_days.max():.0%} (story: 'came to me yesterday')"
+    )
+    print(
         f"2. quiet year, reassuring captain: {quiet_year(args.seeds)} of {args.seeds} "
         "seeds collapse"
     )
-    print(f"3. monthly breaches for two years, {args.seeds} seeds per strategy:")
+    gaps = quiet_support(args.seeds)
+    print(
+        "3. held out: quiet year, largest daily distance of support from the recorded "
+        f"referendum's: median {gaps.median():.1f} points, max {gaps.max():.1f}"
+    )
+    print(f"4. monthly breaches for two years, {args.seeds} seeds per strategy:")
     with pd.option_context("display.float_format", "{:.2f}".format):
         print(leadership(args.seeds).to_string())
 
