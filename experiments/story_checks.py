@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from model import CrewModel
 from model.parameters import STRATEGIES
+from model.patterns import breach_response
 
 COLLAPSE_REGIME = {
     "impact_rate": 12.0,
@@ -32,52 +33,13 @@ COLLAPSE_REGIME = {
 }
 
 
-def close_to_the_dead(model: CrewModel, deaths: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Breach ``model`` now; return (victims, mask of crew within two ties of a victim or
-    living in the breached section), measured on the network before the breach."""
-    ties = model.network.adjacency.copy()
-    alive, section = model.state.alive.copy(), model.state.section.copy()
-    struck = model.breach(deaths=deaths)["section"]
-    victims = np.flatnonzero(alive & ~model.state.alive)
-    one_hop = np.zeros(len(alive))
-    one_hop[victims] = 1.0
-    one_hop = (ties @ one_hop > 0) | (one_hop > 0)
-    two_hops = (ties @ one_hop.astype(float)) > 0
-    return victims, (one_hop | two_hops | (section == struck)) & model.state.alive
-
-
-def near_and(mask: np.ndarray, near: np.ndarray) -> int:
-    """How many of ``mask`` are in ``near`` (people born since are not near)."""
-    n = min(len(mask), len(near))
-    return int(np.count_nonzero(mask[:n] & near[:n]))
-
-
 def breach_requests(seeds: int, days: int = 7) -> pd.DataFrame:
-    """The story's breach of 3 against a no-breach control with the same seed."""
-    rows = []
-    for seed in tqdm(range(seeds), desc="story breach", leave=False):
-        control, breach = CrewModel(rng=seed), CrewModel(rng=seed)
-        _, near = close_to_the_dead(breach)
-        daily = []
-        for _ in range(days):
-            control.step()
-            breach.step()
-            daily.append(breach.state.requested.sum() - control.state.requested.sum())
-        voters = breach.voters()
-        extra = int(daily[-1])
-        extra_near = int(
-            near_and(breach.state.requested, near) - near_and(control.state.requested, near)
-        )
-        rows.append(
-            {
-                "extra": extra,
-                "near_share_of_extra": extra_near / extra if extra > 0 else np.nan,
-                "near_share_of_voters": near_and(voters, near) / voters.sum(),
-                "within_two_days": daily[1] / extra if extra > 0 else np.nan,
-            }
-        )
+    """The story's breach of 3 against a no-breach control, one row a seed."""
+    rows = [
+        breach_response(seed, days) for seed in tqdm(range(seeds), desc="story breach", leave=False)
+    ]
     frame = pd.DataFrame(rows)
-    frame["concentration"] = frame.near_share_of_extra / frame.near_share_of_voters
+    frame["within_two_days"] = frame.extra_by_day_2 / frame.extra
     return frame
 
 

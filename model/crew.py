@@ -57,6 +57,14 @@ DEPARTMENT_SHARES: dict[Department, float] = {
 RETIREMENT_AGE = 65.0
 
 
+class GriefCourse(IntEnum):
+    """How a person's grief runs its course (Bonanno et al. 2002's trajectories)."""
+
+    RECOVERING = 0  # the reference course: grief halves every grief_half_life days
+    RESILIENT = 1  # fast recovery
+    CHRONIC = 2  # prolonged grief
+
+
 class Vote(IntEnum):
     """A recorded vote."""
 
@@ -87,6 +95,8 @@ class CrewState:
     grief: np.ndarray  # float64 in [0, 1]
     recorded_vote: np.ndarray  # int8, Vote cast at the last referendum
     requested: np.ndarray  # bool, asked to change their vote since the last referendum
+    grief_course: np.ndarray  # int8, GriefCourse (a trait, drawn at birth)
+    request_propensity: np.ndarray  # float64 > 0, willingness to ask (a trait, mean 1)
 
     def __post_init__(self) -> None:
         self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array

@@ -36,7 +36,7 @@ from model.referendum import (
     intentions,
 )
 from model.ship import build_ship
-from model.start import initial_state, recorded_referendum, settle_beliefs
+from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
 
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
 #: kin's grief is found by household, and nobody's belief depends on an infant's).
@@ -79,7 +79,7 @@ class CrewModel(mesa.Model):
         else:
             p = parameters.replace(**params) if params else parameters
         self.seed = seed_sequence(rng)
-        ship_seed, belief_seed, run_seed = self.seed.spawn(3)
+        ship_seed, belief_seed, run_seed, trait_seed = self.seed.spawn(4)
         super().__init__(rng=np.random.default_rng(run_seed))
         self.p: Parameters = p
         self.day = 0
@@ -89,7 +89,8 @@ class CrewModel(mesa.Model):
         self.referendums: list[ReferendumResult] = []
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
-        self.state = initial_state(self.layout, p)
+        self.traits = np.random.default_rng(trait_seed)  # traits of everyone, at birth
+        self.state = initial_state(self.layout, p, self.traits)
         weights = {
             TieKind.HOUSEHOLD: p.weight_household,
             TieKind.FRIEND: p.weight_friend,
@@ -194,6 +195,7 @@ class CrewModel(mesa.Model):
             trust=np.full(len(households), self.p.initial_trust),
             trust_baseline=np.full(len(households), self.p.initial_trust),
             recorded_vote=np.full(len(households), Vote.NONE),
+            **draw_traits(self.p, len(households), self.traits),
         )
         self.network.grow(state.size)
         for slot, h, family in zip(slots, households, members, strict=True):
@@ -261,9 +263,9 @@ class CrewModel(mesa.Model):
         slots = slots[state.alive[slots]]
         if len(slots) == 0:
             return
-        impact = self.grief.impacts(self, slots, public)
-        self.grief.add(self, impact)
-        self.leadership.erode_trust(self, impact)
+        grief, loss = self.grief.impacts(self, slots, public)
+        self.grief.add(self, grief)
+        self.leadership.erode_trust(self, loss)
         state.alive[slots] = False
         self.network.remove(slots)
         for slot in slots:

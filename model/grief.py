@@ -3,9 +3,12 @@
 A death of person *d* hits each living person *i* with an impact :math:`a_i \\in [0, 1]`:
 ``grief_household`` for those in d's household, otherwise the strongest of ``grief_friend``,
 ``grief_neighbour`` and ``grief_coworker`` over the kinds of tie between them, and for public
-deaths (breaches) at least ``grief_salience`` for everyone aboard. Impacts combine as
+deaths (breaches) at least ``grief_salience`` for everyone aboard (the ship-wide tier; the
+ship-wide loss of trust in a public death is ``public_loss_salience``). Impacts combine as
 independent losses, :math:`g \\leftarrow 1 - (1 - g)(1 - a)`, so grief stays in [0, 1]. Grief
-halves every ``grief_half_life`` days.
+halves every ``grief_half_life`` days on the recovering course; on the resilient and chronic
+courses (Bonanno et al. 2002; each person's ``grief_course``) the half-life is
+``grief_resilient_factor`` and ``grief_chronic_factor`` times that.
 
 Each day grief moves belief toward a target (Δx = κ g (τ − x)): toward diversion (τ = 0)
 unless a memorial has framed the deaths as meaningful. Framing φ (``memorial_framing``,
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.crew import GriefCourse
 from model.network import TieKind, strongest_by_bits
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ class Grief:
         p = model.p
         self.household = p.grief_household
         self.salience = p.grief_salience
+        self.public_loss = p.public_loss_salience
         self.by_bits = strongest_by_bits(
             {
                 TieKind.HOUSEHOLD: p.grief_household,
@@ -41,13 +46,26 @@ class Grief:
                 TieKind.COWORKER: p.grief_coworker,
             }
         )
-        self.decay = 0.5 ** (1.0 / p.grief_half_life)
+        half_life = np.zeros(len(GriefCourse))
+        half_life[GriefCourse.RECOVERING] = p.grief_half_life
+        half_life[GriefCourse.RESILIENT] = p.grief_half_life * p.grief_resilient_factor
+        half_life[GriefCourse.CHRONIC] = p.grief_half_life * p.grief_chronic_factor
+        self.decay_by_course = 0.5 ** (1.0 / half_life)  # daily factor of each course
         self.effect = p.grief_effect
 
-    def impacts(self, model: CrewModel, dead: np.ndarray, public: bool) -> np.ndarray:
-        """Impact of these deaths on every slot (combined as independent losses)."""
+    def impacts(
+        self, model: CrewModel, dead: np.ndarray, public: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Impact of these deaths on every slot, as (grief, loss of trust).
+
+        Both are the personal impact by social distance, combined over the dead as independent
+        losses; for public deaths everyone aboard takes at least ``grief_salience`` as grief
+        and at least ``public_loss_salience`` as a loss that erodes trust.
+        """
         state = model.state
         spared = np.ones(state.size)
+        if public:
+            spared_trust = np.ones(state.size)
         for d in dead:
             neighbours, bits = model.network.ties_of(int(d))
             household = state.household == state.household[d]
@@ -55,6 +73,7 @@ class Grief:
                 hit = np.zeros(state.size)
                 hit[neighbours] = self.by_bits[bits]
                 hit[household] = self.household
+                spared_trust *= 1.0 - np.maximum(hit, self.public_loss)
                 np.maximum(hit, self.salience, out=hit)
                 spared *= 1.0 - hit
             else:  # only the dead person's ties and household: O(degree) updates
@@ -65,10 +84,12 @@ class Grief:
                     [self.by_bits[bits[outside]], np.full(len(members), self.household)]
                 )
                 spared[hit_slots] *= 1.0 - hit  # everyone else's factor is exactly 1.0
-        impact = 1.0 - spared
-        impact[~state.alive] = 0.0
-        impact[dead] = 0.0
-        return impact
+        grief = 1.0 - spared
+        trust = 1.0 - spared_trust if public else grief
+        for impact in (grief, trust):
+            impact[~state.alive] = 0.0
+            impact[dead] = 0.0
+        return grief, trust
 
     def add(self, model: CrewModel, impact: np.ndarray) -> None:
         """Add impacts to grief as independent losses."""
@@ -83,4 +104,4 @@ class Grief:
         shift = self.effect * g * (target - state.belief)
         shift[model.frozen] = 0.0
         np.clip(state.belief + shift, 0.0, 1.0, out=state.belief)
-        g *= self.decay
+        g *= self.decay_by_course[state.grief_course]

@@ -2,10 +2,12 @@
 
 A voter whose intention (belief >= 0.5 means continue) differs from the vote they cast at
 the last referendum asks to change it with probability ``request_probability`` a day (the
-story's "47 people came to me"). Requests toward the option that lost the last referendum
-are petition signatures; when they reach ``petition_threshold`` of the living voters, a
-referendum is called and held ``referendum_notice_days`` later, unless the last referendum
-was less than ``petition_cooldown_days`` ago. A referendum counts the
+story's "47 people came to me"), times their willingness (``request_propensity``, a trait of
+mean 1) and times 1 + ``request_grief_boost`` × their grief. Requests toward the option
+that lost the last referendum are petition signatures; when they reach
+``petition_threshold`` of the living voters, a referendum is called and held
+``referendum_notice_days`` later, unless the last referendum was less than
+``petition_cooldown_days`` ago. A referendum counts the
 intentions of the living voters who turn out (each with probability ``turnout``); a tie keeps
 the current mission.
 """
@@ -68,7 +70,10 @@ class Petition:
         candidates = np.flatnonzero(want)
         if len(candidates) == 0:
             return 0
-        filed = candidates[model.rng.random(len(candidates)) < self.p.request_probability]
+        chance = self.p.request_probability * state.request_propensity[candidates]
+        if self.p.request_grief_boost:
+            chance = chance * (1.0 + self.p.request_grief_boost * state.grief[candidates])
+        filed = candidates[model.rng.random(len(candidates)) < chance]
         state.requested[filed] = True
         return len(filed)
 

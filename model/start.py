@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.crew import CrewState, Vote
+from model.crew import CrewState, GriefCourse, Vote
 from model.parameters import Parameters
 from model.referendum import ReferendumResult
 from model.ship import ShipLayout
@@ -27,8 +27,9 @@ RECORDED_REFERENDUM_DAY = -90
 BELIEF_FLOOR = 0.01
 
 
-def initial_state(layout: ShipLayout, p: Parameters) -> CrewState:
-    """State arrays for the crew at day 0: everyone alive, undecided, trusting, not grieving."""
+def initial_state(layout: ShipLayout, p: Parameters, traits: np.random.Generator) -> CrewState:
+    """State arrays for the crew at day 0: everyone alive, undecided, trusting, not grieving,
+    with traits drawn from the ``traits`` stream (:func:`draw_traits`)."""
     n = p.n_crew
     return CrewState(
         birth_day=-layout.age * 365.0,
@@ -45,7 +46,26 @@ def initial_state(layout: ShipLayout, p: Parameters) -> CrewState:
         grief=np.zeros(n),
         recorded_vote=np.full(n, Vote.NONE, dtype=np.int8),
         requested=np.zeros(n, dtype=bool),
+        **draw_traits(p, n, traits),
     )
+
+
+def draw_traits(p: Parameters, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Traits of ``n`` new people: their grief course and their willingness to ask.
+
+    The grief course is resilient, chronic or recovering with probabilities
+    ``grief_resilient_share``, ``grief_chronic_share`` and the rest (Bonanno et al. 2002);
+    the willingness to ask to change one's vote is log-normal with mean 1 and log-sd
+    ``request_propensity_spread``. Drawn from the model's trait stream, so that traits do not
+    shift the random numbers of the run itself.
+    """
+    u = rng.random(n)
+    course = np.full(n, GriefCourse.RECOVERING, dtype=np.int8)
+    course[u < p.grief_resilient_share] = GriefCourse.RESILIENT
+    course[u >= 1.0 - p.grief_chronic_share] = GriefCourse.CHRONIC
+    sigma = p.request_propensity_spread
+    propensity = np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+    return {"grief_course": course, "request_propensity": propensity}
 
 
 def settle_beliefs(model: CrewModel, rng: np.random.Generator) -> None:

@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 from model import CrewModel
+from model.crew import GriefCourse
 from model.network import TieKind
+from model.parameters import Parameters
+from model.start import draw_traits
 
 
 def _relations(model, victim):
@@ -35,8 +38,8 @@ def test_grief_falls_with_social_distance():
     assert g[household].mean() > g[friend].mean() > g[coworker].mean() > g[stranger].mean()
 
 
-def test_a_breach_hits_the_whole_ship_by_salience():
-    model = CrewModel(rng=22)
+def test_a_breach_hits_the_whole_ship_by_salience_when_set():
+    model = CrewModel(rng=22, grief_salience=0.045)
     report = model.breach(deaths=3)
     g = model.state.grief[model.state.alive]
     salience = 1 - (1 - model.p.grief_salience) ** 3
@@ -45,14 +48,63 @@ def test_a_breach_hits_the_whole_ship_by_salience():
     assert np.median(g) == pytest.approx(salience, rel=0.01)
 
 
-def test_grief_halves_every_half_life():
+def test_by_default_a_breach_grieves_only_the_close_but_costs_everyone_trust():
+    model = CrewModel(rng=22, captain_strategy="silent")
+    trust = model.state.trust.copy()
+    model.breach(deaths=3)
+    s = model.state
+    far = s.alive & (s.grief == 0)  # strangers to all three dead, outside the breached section
+    assert far.sum() > 0.5 * s.alive.sum()  # most of the ship feels no grief
+    # ... but takes the public loss in its trust: T *= 1 - e r (1 - (1 - salience)^3), with
+    # r the erosion of an unanswered death (a silent captain)
+    loss = 1 - (1 - model.p.public_loss_salience) ** 3
+    expected = trust[far] * (1 - model.p.trust_erosion * model.p.silence_erosion * loss)
+    assert s.trust[far] == pytest.approx(expected, rel=1e-12)
+
+
+def test_grief_halves_every_half_life_of_its_course():
     model = CrewModel(rng=23, grief_half_life=10.0, mortality_per_1000=0.0, impact_rate=0.0)
     model.breach(deaths=3)
     before = model.state.grief.copy()
     model.run(10)
-    alive = model.state.alive
-    ratio = model.state.grief[alive] / before[alive]
-    assert np.allclose(ratio, 0.5, rtol=1e-9)
+    s = model.state
+    factor = {
+        GriefCourse.RECOVERING: 1.0,
+        GriefCourse.RESILIENT: model.p.grief_resilient_factor,
+        GriefCourse.CHRONIC: model.p.grief_chronic_factor,
+    }
+    for course, f in factor.items():
+        mine = s.alive & (s.grief_course == course) & (before > 0)
+        assert mine.sum() > 10
+        ratio = s.grief[mine] / before[mine]
+        assert np.allclose(ratio, 0.5 ** (1 / f), rtol=1e-9), course
+
+
+def test_grief_courses_are_drawn_in_their_shares():
+    p = Parameters(grief_resilient_share=0.5, grief_chronic_share=0.1)
+    n = 20_000
+    course = draw_traits(p, n, np.random.default_rng(5))["grief_course"]
+    for kind, share in [
+        (GriefCourse.RESILIENT, 0.5),
+        (GriefCourse.CHRONIC, 0.1),
+        (GriefCourse.RECOVERING, 0.4),
+    ]:
+        sd = np.sqrt(share * (1 - share) / n)
+        assert abs(np.mean(course == kind) - share) < 4 * sd, kind
+
+
+def test_willingness_to_ask_has_mean_one_and_the_declared_spread():
+    p = Parameters(request_propensity_spread=0.8)
+    w = draw_traits(p, 50_000, np.random.default_rng(6))["request_propensity"]
+    assert w.mean() == pytest.approx(1.0, abs=0.03)
+    assert np.log(w).std() == pytest.approx(0.8, rel=0.02)
+    alike = draw_traits(Parameters(), 10, np.random.default_rng(6))["request_propensity"]
+    assert np.all(alike == 1.0)
+
+
+def test_grief_course_shares_above_one_are_a_clear_error():
+    with pytest.raises(ValueError, match=r"^grief_chronic_share=0.6 is invalid: .* exceed 1"):
+        Parameters(grief_resilient_share=0.5, grief_chronic_share=0.6)
 
 
 def test_grief_pushes_belief_toward_diversion_without_framing():

@@ -87,3 +87,28 @@ def test_a_divert_outcome_changes_the_mission_and_the_run_goes_on():
     assert model.events().kind.eq("mission").sum() == 1
     model.run(10)
     assert model.series().mission_continue.iloc[-1] == False  # noqa: E712
+
+
+def test_grief_and_willingness_set_the_daily_chance_of_asking():
+    # Everyone's intention leaves their recorded vote; half grieve at 0.5, half not at all.
+    # Chance = request_probability * willingness * (1 + boost * grief): 0.05 and 0.05 * 6.
+    model = CrewModel(rng=46, n_crew=3000, request_probability=0.05, request_grief_boost=10.0)
+    s, voters = model.state, model.voters()
+    s.recorded_vote[voters] = np.where(s.belief[voters] >= 0.5, Vote.DIVERT, Vote.CONTINUE)
+    s.requested[:] = False
+    idx = np.flatnonzero(voters)
+    grieving = np.zeros(s.size, dtype=bool)
+    grieving[idx[::2]] = True
+    s.grief[:] = np.where(grieving, 0.5, 0.0)
+    s.request_propensity[idx[1::4]] = 2.0  # a quarter are twice as willing (no grief)
+    s.request_propensity[idx[3::4]] = 0.0  # and a quarter never ask
+    filed = model.petition.daily(model, voters)
+    assert filed == s.requested.sum()
+    for group, chance in [
+        (idx[::2], 0.30),
+        (idx[1::4], 0.10),
+        (idx[3::4], 0.0),
+    ]:
+        n = len(group)
+        sd = np.sqrt(chance * (1 - chance) / n)
+        assert abs(s.requested[group].mean() - chance) <= 4 * sd + 1e-12, (chance, n)
