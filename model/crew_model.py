@@ -213,13 +213,9 @@ class CrewModel(mesa.Model):
     def _influence(self) -> None:
         state = self.state
         private = state.belief[self.captain]
-        speaking = self.leadership.strategy != "silent"
-        if speaking and state.alive[self.captain]:  # the crew hears her public stance
-            state.belief[self.captain] = (
-                self.leadership.private_belief
-                if self.leadership.strategy == "candid"
-                else self.mission_value
-            )
+        stance = self.leadership.public_stance(self.mission_value)
+        if stance is not None and state.alive[self.captain]:  # the crew hears her stance
+            state.belief[self.captain] = stance
         state.belief[:] = self.influence.step(
             self.network.adjacency, state.belief, state.anchor, self.rng
         )
@@ -361,7 +357,7 @@ class CrewModel(mesa.Model):
         """The captain speaks now, in one of the tones reassure, memorial or candid."""
         self.leadership.deliver(self, tone)
         self._refresh_today()
-        kind = "memorial" if tone == "memorial" else "message"
+        kind = self.leadership.tone_effects(tone).message_kind
         self.log(kind, f"captain: {tone} ({source})", cause=source)
 
     def mitigate(self, source: str = "intervention") -> bool:

@@ -13,8 +13,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-STRATEGIES = ("silent", "reassure", "memorial", "candid", "scripted")
-TONES = ("reassure", "memorial", "candid")
+from model import strategies
+
+#: The captain's strategies and the tones of their messages: live views of the registry in
+#: :mod:`model.strategies` (a strategy registered later is valid here too).
+STRATEGIES = strategies.NAMES
+TONES = strategies.TONES
 INFLUENCE_RULES = (
     "bounded_confidence",
     "degroot",
@@ -256,9 +260,8 @@ class Parameters:
         "",
         "-",
         None,
-        "For the scripted strategy: 'day:tone' items separated by ';' (tone in "
-        + ", ".join(TONES)
-        + ")",
+        "For a strategy that follows a schedule (scripted): 'day:tone' items separated by ';' "
+        "(tone: the name of a strategy that speaks, e.g. reassure)",
         "user input",
         "leadership",
     )
@@ -508,7 +511,7 @@ class Parameters:
             _check(f, value)
             # Store the declared type: 3000.0 given for an int becomes 3000.
             object.__setattr__(self, f.name, f.metadata["type"](value))
-        if self.captain_strategy == "scripted":
+        if strategies.get(self.captain_strategy).follows_schedule:
             parse_schedule(self.captain_schedule)
 
     @classmethod
@@ -643,3 +646,6 @@ def markdown_table() -> str:
         ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+strategies.check_references()  # every parameter a strategy names is declared
