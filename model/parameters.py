@@ -14,20 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model import strategies
+from model.dynamics.registry import RULES
 
 #: The captain's strategies and the tones of their messages: live views of the registry in
 #: :mod:`model.strategies` (a strategy registered later is valid here too).
 STRATEGIES = strategies.NAMES
 TONES = strategies.TONES
-INFLUENCE_RULES = (
-    "bounded_confidence",
-    "degroot",
-    "friedkin_johnsen",
-    "deffuant",
-    "hegselmann_krause",
-    "voter",
-    "threshold",
-)
+#: Influence rules by name: a live view of :data:`model.dynamics.registry.RULES` (the model's
+#: own rule and the canonical ones).
+INFLUENCE_RULES = strategies.Names(lambda: tuple(RULES))
 
 
 def spec(

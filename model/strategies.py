@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -128,41 +128,42 @@ _OPTIONS = {
 _REGISTRY: dict[str, Strategy] = {}
 
 
-class _Names(Sequence[str]):
-    """A live, read-only view of registered names (a strategy registered later shows up)."""
+class Names(Sequence[str]):
+    """A live, read-only view of a registry's names: one registered later shows up.
 
-    def __init__(self, speaking_only: bool) -> None:
-        self._speaking_only = speaking_only
+    Args:
+        source: Returns the current names, in order.
+    """
 
-    def _names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in _REGISTRY.values() if s.speaks or not self._speaking_only)
+    def __init__(self, source: Callable[[], tuple[str, ...]]) -> None:
+        self._source = source
 
     def __getitem__(self, index: Any) -> Any:
-        return self._names()[index]
+        return self._source()[index]
 
     def __len__(self) -> int:
-        return len(self._names())
+        return len(self._source())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
+        return iter(self._source())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names()
+        return name in self._source()
 
     def __eq__(self, other: object) -> bool:
         return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
 
     def __hash__(self) -> int:
-        return hash(self._names())
+        return hash(self._source())
 
     def __repr__(self) -> str:
-        return repr(self._names())
+        return repr(self._source())
 
 
 #: Names of every registered strategy, in registration order (live).
-NAMES: Sequence[str] = _Names(speaking_only=False)
+NAMES: Sequence[str] = Names(lambda: tuple(_REGISTRY))
 #: Names of the strategies with a message of their own: the tones ``broadcast`` accepts (live).
-TONES: Sequence[str] = _Names(speaking_only=True)
+TONES: Sequence[str] = Names(lambda: tuple(s.name for s in _REGISTRY.values() if s.speaks))
 
 
 def _parameter_fields() -> dict[str, Any] | None:
