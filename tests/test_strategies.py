@@ -17,6 +17,7 @@ from model.cli import parameter_options
 from model.parameters import STRATEGIES, TONES, Parameters, describe, valid_text
 from model.strategies import Strategy
 from model.sweeps.spec import parse_experiment
+from model.sweeps.sweep import run_sweep
 
 #: About two penetrating breaches a month: several breaches within 120 days.
 BREACHES = {"impact_rate": 240.0, "penetration_probability": 0.1}
@@ -158,6 +159,24 @@ def test_a_throwaway_strategy_is_valid_everywhere_the_registry_is_read(
     model.run(30)
     spoken = model.events()["detail"].str.contains("captain: pep_talk (strategy)", regex=False)
     assert spoken.sum() >= 4  # the day after the breach and every message_interval days
+
+
+def test_a_throwaway_strategy_runs_in_a_sweep_and_reaches_its_parquet(
+    registry: list[str], tmp_path: Path
+) -> None:
+    """In this process (workers=0): spawned workers import only the built-in registry."""
+    strategies.register(pep_talk())
+    registry.append("pep_talk")
+    text = (
+        "horizon_days = 20\nreplicates = 1\nroot_seed = 1\nbreach_at_start = 3\n"
+        "[fixed]\nn_crew = 300\n"
+        '[vary]\ncaptain_strategy = ["reassure", "pep_talk"]\n'
+    )
+    report = run_sweep(parse_experiment(text, label="pep.toml"), tmp_path, workers=0)
+    assert report.complete and report.failed == 0
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert sorted(runs["captain_strategy"]) == ["pep_talk", "reassure"]
+    assert runs["min_cohesion"].notna().all()
 
 
 def test_an_unregistered_strategy_is_invalid_again(registry: list[str]) -> None:
