@@ -7,7 +7,10 @@ speaks has a message of its own, its *tone*: ``CrewModel.broadcast(tone)`` deliv
 message with the effects of the strategy of that name, whoever the active strategy is.
 
 An effect is a number or the name of the model parameter that holds it, so sweeps vary it
-(``"message_effect"`` means ``Parameters.message_effect``). With *m* the belief pull, *c* the
+(``"message_effect"`` means ``Parameters.message_effect``); a named effect takes its range and
+source from that parameter's declaration. The literal numbers are structural, not fitted: 0 means
+the effect is absent, and an erosion factor of 1 is the reference case (a death that contradicts
+a reassurance) against which ``trust_erosion`` is defined. With *m* the belief pull, *c* the
 trust gain, :math:`T_i` a listener's trust, :math:`x_i` their belief, a message does
 
 .. math::
