@@ -22,7 +22,7 @@ from model import checkpoint
 from model.crew import CrewMember, Role, Vote
 from model.events import Births, Breaches, Mortality, breach_victims
 from model.grief import Grief
-from model.influence import make_influence
+from model.influence import make_crew_rule
 from model.invariants import check_invariants
 from model.leadership import Leadership
 from model.metrics import CollapseWatch, DailyRecorder, measure
@@ -102,9 +102,7 @@ class CrewModel(mesa.Model):
             CrewMember.create_agents(self, p.n_crew, slot=np.arange(p.n_crew))
         )
         self.captain = int(np.flatnonzero(self.state.role == Role.CAPTAIN)[0])
-        self.influence = make_influence(
-            p.influence, p.influence_rate, p.anchoring, p.confidence_bound
-        )
+        self.influence = make_crew_rule(p)  # the rule the ``influence`` parameter names
         self._update_frozen()
 
         self.mortality = Mortality(self)
@@ -215,14 +213,10 @@ class CrewModel(mesa.Model):
     def _influence(self) -> None:
         state = self.state
         private = state.belief[self.captain]
-        speaking = self.leadership.strategy != "silent"
-        if speaking and state.alive[self.captain]:  # the crew hears her public stance
-            state.belief[self.captain] = (
-                self.leadership.private_belief
-                if self.leadership.strategy == "candid"
-                else self.mission_value
-            )
-        state.belief[:] = self.influence.step(
+        stance = self.leadership.public_stance(self.mission_value)
+        if stance is not None and state.alive[self.captain]:  # the crew hears her stance
+            state.belief[self.captain] = stance
+        state.belief[:] = self.influence.update(
             self.network.adjacency, state.belief, state.anchor, self.rng
         )
         state.belief[self.captain] = private
@@ -363,7 +357,7 @@ class CrewModel(mesa.Model):
         """The captain speaks now, in one of the tones reassure, memorial or candid."""
         self.leadership.deliver(self, tone)
         self._refresh_today()
-        kind = "memorial" if tone == "memorial" else "message"
+        kind = self.leadership.tone_effects(tone).message_kind
         self.log(kind, f"captain: {tone} ({source})", cause=source)
 
     def mitigate(self, source: str = "intervention") -> bool:
@@ -426,8 +420,7 @@ class CrewModel(mesa.Model):
     def _update_frozen(self) -> None:
         self.frozen = ~self.state.alive
         self.frozen[self.captain] = True
-        if hasattr(self.influence, "frozen"):
-            self.influence.frozen = self.frozen
+        self.influence.freeze(self.frozen)
 
     def log(self, kind: str, detail: str, day: int | None = None, **fields: Any) -> None:
         """Append to the event log."""

@@ -1,27 +1,30 @@
 r"""The captain: messages, memorials, and the crew's trust in the leadership.
 
-Messages (tones) and their effect on a listener with trust :math:`T_i` and belief :math:`x_i`,
-with *m* the ``message_effect`` and *M* the current mission (1 continue, 0 divert):
+What the captain does is the active strategy's effects (:mod:`model.strategies`); nothing here
+asks which strategy is active. A message of tone *k* (a speaking strategy's name) reaches every
+living listener with trust :math:`T_i` and belief :math:`x_i`:
 
-* ``reassure`` -- public conviction: :math:`x_i \mathrel{+}= m T_i (M - x_i)`.
-* ``candid`` -- the captain admits her doubts: :math:`x_i \mathrel{+}= m T_i (p_c - x_i)` with
-  :math:`p_c` her private belief, and honesty earns trust:
-  :math:`T_i \mathrel{+}= c\,(1 - T_i)` (``candour_trust_gain``).
-* ``memorial`` -- a service for the dead: resets the framing that turns grief into
-  commitment (see :mod:`model.grief`).
+.. math::
+
+    x_i \mathrel{+}= m_k T_i (y_k - x_i), \qquad T_i \mathrel{+}= c_k (1 - T_i)
+
+with :math:`m_k` the tone's belief pull (``message_effect`` for reassure and candid, 0 for a
+memorial), :math:`y_k` its target (the mission *M*, 1 continue and 0 divert, or the captain's
+private belief :math:`p_c`) and :math:`c_k` its trust gain (``candour_trust_gain`` for candour).
+A tone with a grief framing (the memorial) sets the framing φ that turns grief into commitment
+(see :mod:`model.grief`); φ halves every ``framing_half_life`` days.
 
 Trust erodes when deaths contradict what the leadership says. A death that hits person *i*
 with impact :math:`a_i` multiplies their trust by :math:`1 - e\,r\,a_i` with *e* the
-``trust_erosion`` and *r* the response factor: 1 if the last message within
-``contradiction_window`` days was a reassurance, ``acknowledged_erosion`` if it was a memorial
-or a candid message (or the strategy answers every death with one), ``silence_erosion``
-otherwise (no one answered). Trust relaxes toward each person's start value at
-``trust_recovery`` a day while reinforcement work is visible and at
-``trust_recovery_baseline`` otherwise.
+``trust_erosion`` and *r* the erosion factor of the last message if it came within
+``contradiction_window`` days (1 after a reassurance, ``acknowledged_erosion`` after a memorial
+or a candid message), else the active strategy's standing factor (``acknowledged_erosion`` for
+strategies that answer every death or speak candidly, ``silence_erosion`` otherwise). Trust
+relaxes toward each person's start value at ``trust_recovery`` a day while reinforcement work
+is visible and at ``trust_recovery_baseline`` otherwise.
 
-Strategies: ``silent`` says nothing; ``reassure`` and ``candid`` speak every
-``message_interval`` days and the day after a breach; ``memorial`` holds a memorial the day
-after any death; ``scripted`` follows ``captain_schedule``.
+When the strategy speaks: every ``routine_interval`` days if it has one, the day after the
+deaths it answers (breaches, or any death), or as ``captain_schedule`` says.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.parameters import TONES, parse_schedule
+from model import strategies
+from model.parameters import parse_schedule
 
 if TYPE_CHECKING:
     from model.crew_model import CrewModel
@@ -42,9 +46,15 @@ class Leadership:
     def __init__(self, model: CrewModel) -> None:
         p = model.p
         self.strategy = p.captain_strategy
+        self.effects = strategies.get(self.strategy).resolved(p)
         self.private_belief = p.captain_private_belief
         self.schedule = (
-            dict(parse_schedule(p.captain_schedule)) if self.strategy == "scripted" else {}
+            dict(parse_schedule(p.captain_schedule)) if self.effects.follows_schedule else {}
+        )
+        self.interval = (
+            int(getattr(p, self.effects.routine_interval))
+            if self.effects.routine_interval
+            else None
         )
         self.framing_decay = 0.5 ** (1.0 / p.framing_half_life)
         self.framing = 0.0
@@ -52,46 +62,67 @@ class Leadership:
         self.last_message_day = -(10**9)
         self.pending_response = False  # answer the latest deaths tomorrow
         self.p = p
+        self._tones: dict[str, strategies.Strategy] = {}  # resolved effects by tone
 
     # --- the day's leadership -----------------------------------------------------------
     def daily(self, model: CrewModel) -> None:
         """Routine messages, scheduled messages, and answers to yesterday's deaths."""
-        day, p = model.day, self.p
+        day, own = model.day, self.effects
         tone = None
-        if self.strategy == "scripted":
+        if own.follows_schedule:
             tone = self.schedule.get(day)
-        elif self.strategy == "memorial" and self.pending_response:
-            tone = "memorial"
-        elif self.strategy in ("reassure", "candid") and (
-            self.pending_response or day % p.message_interval == 0
+        elif own.speaks and (
+            self.pending_response or (self.interval is not None and day % self.interval == 0)
         ):
-            tone = self.strategy
+            tone = own.name
         self.pending_response = False
         if tone is not None:
             model.broadcast(tone, source="strategy")
         self.framing *= self.framing_decay
 
     def respond_to_deaths(self, public: bool) -> None:
-        """Note deaths the strategy answers tomorrow (memorials for any death, messages after
-        breaches)."""
-        if self.strategy == "memorial" or public:
+        """Note deaths the strategy answers tomorrow (any death, or public ones: breaches)."""
+        answers = self.effects.answers
+        if answers == "any" or (answers == "public" and public):
             self.pending_response = True
 
+    def public_stance(self, mission_value: float) -> float | None:
+        """The belief the crew hears from the captain in conversation, or None (her own)."""
+        stance = self.effects.public_stance
+        if stance is None:
+            return None
+        return self.private_belief if stance == "private" else mission_value
+
     # --- messages -----------------------------------------------------------------------
+    def tone_effects(self, tone: str) -> strategies.Strategy:
+        """The effects of a message of this tone (a speaking strategy's name)."""
+        if tone not in strategies.TONES:
+            raise ValueError(
+                f"tone={tone!r} is invalid: expected one of {', '.join(strategies.TONES)}"
+            )
+        message = self._tones.get(tone)
+        if message is None:
+            message = self._tones[tone] = strategies.get(tone).resolved(self.p)
+        return message
+
     def deliver(self, model: CrewModel, tone: str) -> None:
         """Apply a message of this tone to every living listener."""
-        if tone not in TONES:
-            raise ValueError(f"tone={tone!r} is invalid: expected one of {', '.join(TONES)}")
-        state, p = model.state, self.p
+        message = self.tone_effects(tone)
+        state = model.state
         listen = model.listeners
-        if tone == "memorial":
-            self.framing = p.memorial_framing
-        else:
-            position = model.mission_value if tone == "reassure" else self.private_belief
+        if message.grief_framing is not None:
+            self.framing = message.grief_framing
+        if message.belief_target is not None:
+            position = (
+                model.mission_value if message.belief_target == "mission" else self.private_belief
+            )
             x, t = state.belief[listen], state.trust[listen]
-            state.belief[listen] = x + p.message_effect * t * (position - x)
-            if tone == "candid":
-                state.trust[listen] = t + p.candour_trust_gain * (1.0 - t)
+            state.belief[listen] = x + message.belief_pull * t * (position - x)
+            if message.trust_gain:
+                state.trust[listen] = t + message.trust_gain * (1.0 - t)
+        elif message.trust_gain:
+            t = state.trust[listen]
+            state.trust[listen] = t + message.trust_gain * (1.0 - t)
         self.last_tone = tone
         self.last_message_day = model.day
 
@@ -99,14 +130,9 @@ class Leadership:
     def response_factor(self, day: int) -> float:
         """How a death bears on trust given what the leadership has said (see module doc)."""
         recent = day - self.last_message_day <= self.p.contradiction_window
-        if recent and self.last_tone == "reassure":
-            return 1.0
-        if (recent and self.last_tone in ("memorial", "candid")) or self.strategy in (
-            "memorial",
-            "candid",
-        ):
-            return self.p.acknowledged_erosion
-        return self.p.silence_erosion
+        if recent and self.last_tone is not None:
+            return self.tone_effects(self.last_tone).erosion_after_message
+        return self.effects.standing_erosion
 
     def erode_trust(self, model: CrewModel, impact: np.ndarray) -> None:
         """Deaths erode the trust of those they hit."""

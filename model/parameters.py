@@ -13,17 +13,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-STRATEGIES = ("silent", "reassure", "memorial", "candid", "scripted")
-TONES = ("reassure", "memorial", "candid")
-INFLUENCE_RULES = (
-    "bounded_confidence",
-    "degroot",
-    "friedkin_johnsen",
-    "deffuant",
-    "hegselmann_krause",
-    "voter",
-    "threshold",
-)
+from model import strategies
+from model.dynamics.registry import RULES
+
+#: The captain's strategies and the tones of their messages: live views of the registry in
+#: :mod:`model.strategies` (a strategy registered later is valid here too).
+STRATEGIES = strategies.NAMES
+TONES = strategies.TONES
+#: Influence rules by name: a live view of :data:`model.dynamics.registry.RULES` (the model's
+#: own rule and the canonical ones).
+INFLUENCE_RULES = strategies.Names(lambda: tuple(RULES))
 
 
 def spec(
@@ -328,9 +327,8 @@ class Parameters:
         "",
         "-",
         None,
-        "For the scripted strategy: 'day:tone' items separated by ';' (tone in "
-        + ", ".join(TONES)
-        + ")",
+        "For a strategy that follows a schedule (scripted): 'day:tone' items separated by ';' "
+        "(tone: the name of a strategy that speaks, e.g. reassure)",
         "user input",
         "leadership",
     )
@@ -607,7 +605,7 @@ class Parameters:
                 f"grief_resilient_share={self.grief_resilient_share} the shares exceed 1; "
                 f"expected at most {1.0 - self.grief_resilient_share:g}"
             )
-        if self.captain_strategy == "scripted":
+        if strategies.get(self.captain_strategy).follows_schedule:
             parse_schedule(self.captain_schedule)
 
     @classmethod
@@ -750,3 +748,6 @@ def markdown_table() -> str:
         ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+strategies.check_references()  # every parameter a strategy names is declared

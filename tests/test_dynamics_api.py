@@ -16,6 +16,7 @@ from model.dynamics import (
 )
 
 PARAMS = {
+    "bounded_confidence": {"mu": 0.5, "lam": 0.1, "epsilon": 0.3},
     "degroot": {},
     "friedkin_johnsen": {"stubbornness": 0.3},
     "deffuant": {"epsilon": 0.3, "mu": 0.5},
@@ -34,7 +35,7 @@ def initial_for(rule: str, n: int, seed: int = 0) -> np.ndarray:
     return rng.random(n)
 
 
-def test_registry_names_the_six_rules() -> None:
+def test_registry_names_the_models_rule_and_the_six_canonical_rules() -> None:
     assert set(RULES) == set(PARAMS)
     for name, params in PARAMS.items():
         assert isinstance(make_rule(name, **params), RULES[name])

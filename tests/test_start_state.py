@@ -5,7 +5,6 @@ import pytest
 
 from model import CrewModel, Vote
 
-
 STORY_SUPPORT = 1524 / 2999  # FACTS.md: continue won 1,524 to 1,475
 
 

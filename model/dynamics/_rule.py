@@ -1,9 +1,11 @@
-"""The stepping interface every influence rule offers to the crew model's engine."""
+"""The one interface of every influence rule: the crew model's own rule and the canonical rules
+of :mod:`model.dynamics` alike (the crew model steps whichever the ``influence`` parameter
+names, through :meth:`InfluenceRule.update`)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,11 +28,51 @@ class InfluenceRule(ABC):
     * Agents whose row of ``W`` is all zero (isolated or dead) keep their opinion; for a
       symmetric ``W`` they are never anyone's neighbour either.
     * ``step`` may update ``x`` in place and always returns the new opinions.
+    * Agents flagged by :meth:`freeze` (in the crew model: the captain and the dead) keep their
+      opinion through :meth:`update`. A rule whose ``step`` honours the flag itself sets
+      ``honours_frozen``; for the others :meth:`update` restores frozen agents after the step
+      (exact for synchronous rules; in an asynchronous sweep others may meet a frozen agent's
+      moved opinion before it is restored).
+    * :meth:`crew_parameters` maps the crew model's parameters onto the rule's, so the model
+      builds its rule from the registry by name (``CrewModel(influence="deffuant")``).
     """
 
     name: ClassVar[str]
     parameters: ClassVar[tuple[str, ...]]
     synchronous: ClassVar[bool]
+    honours_frozen: ClassVar[bool] = False
+    #: Agents that do not move (empty: nobody); set with :meth:`freeze`.
+    frozen: np.ndarray = np.zeros(0, dtype=bool)
+
+    @classmethod
+    def crew_parameters(cls, p: Any) -> dict[str, Any]:
+        """This rule's keyword parameters from the crew model's :class:`Parameters` ``p``
+        (none by default: the rule's own defaults)."""
+        return {}
+
+    def freeze(self, mask: np.ndarray) -> None:
+        """Hold the agents flagged in `mask` (boolean, one per agent) at their opinion."""
+        self.frozen = mask
+
+    def frozen_mask(self, n: int) -> np.ndarray:
+        """The frozen flags for `n` agents (nobody if :meth:`freeze` gave another length)."""
+        return self.frozen if len(self.frozen) == n else np.zeros(n, dtype=bool)
+
+    def update(
+        self,
+        W: sp.csr_array,
+        x: np.ndarray,
+        anchors: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """One step (or sweep) in which frozen agents keep their opinion."""
+        frozen = self.frozen_mask(len(x))
+        if self.honours_frozen or not frozen.any():
+            return self.step(W, x, anchors, rng)
+        kept = x[frozen]
+        x = self.step(W, x, anchors, rng)
+        x[frozen] = kept
+        return x
 
     @abstractmethod
     def step(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,6 +48,11 @@ class Deffuant(CompiledRule):
     name: ClassVar[str] = "deffuant"
     parameters: ClassVar[tuple[str, ...]] = ("epsilon", "mu")
     synchronous: ClassVar[bool] = False
+
+    @classmethod
+    def crew_parameters(cls, p: Any) -> dict[str, Any]:
+        """ε ``confidence_bound``; μ ``influence_rate`` kept within (0, 0.5]."""
+        return {"epsilon": p.confidence_bound, "mu": min(max(p.influence_rate, 1e-9), 0.5)}
 
     def __init__(self, *, epsilon: float = 0.2, mu: float = 0.5) -> None:
         self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf, low_closed=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,6 +50,11 @@ class FriedkinJohnsen(InfluenceRule):
     name: ClassVar[str] = "friedkin_johnsen"
     parameters: ClassVar[tuple[str, ...]] = ("stubbornness", "susceptibility")
     synchronous: ClassVar[bool] = True
+
+    @classmethod
+    def crew_parameters(cls, p: Any) -> dict[str, Any]:
+        """Stubbornness (the weight kept on the anchor) ``anchoring``."""
+        return {"stubbornness": p.anchoring}
 
     def __init__(
         self,

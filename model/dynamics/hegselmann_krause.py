@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,6 +40,11 @@ class HegselmannKrause(InfluenceRule):
     name: ClassVar[str] = "hegselmann_krause"
     parameters: ClassVar[tuple[str, ...]] = ("epsilon",)
     synchronous: ClassVar[bool] = True
+
+    @classmethod
+    def crew_parameters(cls, p: Any) -> dict[str, Any]:
+        """ε ``confidence_bound``."""
+        return {"epsilon": p.confidence_bound}
 
     def __init__(self, *, epsilon: float = 0.2) -> None:
         self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf)
