@@ -87,6 +87,7 @@ class CrewModel(mesa.Model):
         self._events: list[dict[str, Any]] = []
         self._signatures = 0  # petition signatures, counted daily
         self.referendums: list[ReferendumResult] = []
+        self._today: dict[str, Any] | None = None
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
         self.state = initial_state(self.layout, p)
@@ -238,12 +239,16 @@ class CrewModel(mesa.Model):
     def _refresh_today(self) -> None:
         """After an intervention between steps, ``today`` shows the live state; the series row
         already collected for the day stays the end-of-day record."""
-        if hasattr(self, "today"):
-            self.today = measure(self, self.voters(), self._signatures)
+        if self._today is not None:
+            self._today = measure(self)
+
+    @property
+    def today(self) -> dict[str, Any]:
+        """Today's metrics (:func:`model.metrics.measure`)."""
+        return self._today
 
     def _collect(self) -> None:
-        voters = self.voters()
-        self.today = measure(self, voters, self._signatures)
+        self._today = measure(self)
         self.datacollector.collect(self)
         if self.collapse.update(self.day, self.today["cohesion"]):
             self.log(
@@ -405,6 +410,12 @@ class CrewModel(mesa.Model):
     def intention(self) -> np.ndarray:
         """Vote each slot would cast today (Vote values)."""
         return intentions(self.state.belief)
+
+    @property
+    def held_referendums(self) -> list[ReferendumResult]:
+        """The referendums held since day 0, oldest first (the recorded one before day 0 is
+        not counted): ``len(model.held_referendums)`` is how many were held."""
+        return self.referendums[1:]
 
     @property
     def mission_value(self) -> float:
