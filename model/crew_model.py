@@ -237,14 +237,17 @@ class CrewModel(mesa.Model):
             self._hold_referendum("petition")
 
     def _refresh_today(self) -> None:
-        """After an intervention between steps, ``today`` shows the live state; the series row
-        already collected for the day stays the end-of-day record."""
-        if self._today is not None:
-            self._today = measure(self)
+        """After an intervention, ``today`` is measured again when next read: between steps
+        it shows the live state (the series row already collected for the day stays the
+        end-of-day record), and nothing is measured in the middle of a day."""
+        self._today = None
 
     @property
     def today(self) -> dict[str, Any]:
-        """Today's metrics (:func:`model.metrics.measure`)."""
+        """Today's metrics (:func:`model.metrics.measure`), measured at collection, or on
+        first read after an intervention between steps."""
+        if self._today is None:
+            self._today = measure(self)
         return self._today
 
     def _collect(self) -> None:
