@@ -1,28 +1,30 @@
-"""The metric registry: every per-day metric is declared once, here or by a plug-in.
+"""The metric registry: every per-day metric is declared once, with :func:`register_metric`.
 
 A declaration names the metric, its type, unit, plain label and meaning, how it is computed
 from the day's :class:`~model.metrics.Census` (the state it reads, gathered once a day), the
 UI panel that shows it and, if the sweeps keep its last value, the name of that outcome
-column. Everything else reads the registry:
+column. The rest reads the registry:
 
 * the model's series columns (:func:`series_columns`, in declaration order),
 * the Parquet schema of a sweep's kept series (from each metric's ``dtype``),
 * the sweep outcome columns (:func:`outcome_metrics`),
-* the panels of the UI (:func:`panels`).
+* the metrics of each UI panel (:func:`panels`).
 
 Adding a metric is one call::
 
+    import numpy as np
     from model.metric_registry import register_metric
 
     register_metric(
-        "oldest_age", dtype="float", unit="years", label="Oldest aboard",
-        description="Age of the oldest living person.",
-        compute=lambda census: census.oldest_age,
+        "grieving", dtype="int", unit="people", label="in deep grief",
+        description="The living whose grief is above 0.05.",
+        compute=lambda c: int(np.count_nonzero(c.state.grief[c.alive] > 0.05)),
+        panel="Trust and grief", outcome="final_grieving",
     )
 
-A model takes the series columns registered when it is built. Sweep workers are separate
-processes: a metric added at run time reaches them only if the module that registers it is
-imported by the model (or run the sweep with ``workers=0``).
+A model takes the series columns declared when it is built. Sweep workers are separate
+processes: a metric declared at run time reaches them only if the module that declares it is
+imported with the model (or run the sweep with ``workers=0``).
 
 The built-in metrics are declared in :mod:`model.metrics`.
 """
