@@ -76,7 +76,7 @@ def leadership(seeds: int, days: int = 730) -> pd.DataFrame:
                     "collapse_day": model.collapse_day,
                     "min_cohesion": series.cohesion.min(),
                     "final_trust": series.mean_trust.iloc[-1],
-                    "referendums": len(model.referendums) - 1,
+                    "referendums": len(model.held_referendums),
                     "diverted": not series.mission_continue.iloc[-1],
                 }
             )

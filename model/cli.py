@@ -201,7 +201,7 @@ def writable_folder(folder: Path) -> None:
 
 def _print_summary(model, out: Path | None) -> None:
     t = model.today
-    first, last = model.referendums[0], model.referendums[-1]
+    first, held = model.referendums[0], model.held_referendums
     lines = [
         f"day {model.day}: {t['alive']} alive, {t['deaths']} deaths ({t['breaches']} breaches),"
         f" {t['births']} births",
@@ -209,10 +209,10 @@ def _print_summary(model, out: Path | None) -> None:
         f"{first.continue_votes}-{first.divert_votes}, margin {first.margin:+d})",
         f"cohesion {t['cohesion']:.3f}, trust {t['mean_trust']:.3f}, grief "
         f"{t['mean_grief']:.3f}, vote-change requests {t['vote_change_requests']}",
-        f"referendums held: {len(model.referendums) - 1}"
+        f"referendums held: {len(held)}"
         + (
-            f"; last on day {last.day}: {last.outcome} by {abs(last.margin)}"
-            if len(model.referendums) > 1
+            f"; last on day {held[-1].day}: {held[-1].outcome} by {abs(held[-1].margin)}"
+            if held
             else ""
         ),
         "morale collapse: "

@@ -87,6 +87,7 @@ class CrewModel(mesa.Model):
         self._events: list[dict[str, Any]] = []
         self._signatures = 0  # petition signatures, counted daily
         self.referendums: list[ReferendumResult] = []
+        self._today: dict[str, Any] | None = None
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
         self.traits = np.random.default_rng(trait_seed)  # traits of everyone, at birth
@@ -232,14 +233,21 @@ class CrewModel(mesa.Model):
             self._hold_referendum("petition")
 
     def _refresh_today(self) -> None:
-        """After an intervention between steps, ``today`` shows the live state; the series row
-        already collected for the day stays the end-of-day record."""
-        if hasattr(self, "today"):
-            self.today = measure(self, self.voters(), self._signatures)
+        """After an intervention, ``today`` is measured again when next read: between steps
+        it shows the live state (the series row already collected for the day stays the
+        end-of-day record), and nothing is measured in the middle of a day."""
+        self._today = None
+
+    @property
+    def today(self) -> dict[str, Any]:
+        """Today's metrics (:func:`model.metrics.measure`), measured at collection, or on
+        first read after an intervention between steps."""
+        if self._today is None:
+            self._today = measure(self)
+        return self._today
 
     def _collect(self) -> None:
-        voters = self.voters()
-        self.today = measure(self, voters, self._signatures)
+        self._today = measure(self)
         self.datacollector.collect(self)
         if self.collapse.update(self.day, self.today["cohesion"]):
             self.log(
@@ -401,6 +409,12 @@ class CrewModel(mesa.Model):
     def intention(self) -> np.ndarray:
         """Vote each slot would cast today (Vote values)."""
         return intentions(self.state.belief)
+
+    @property
+    def held_referendums(self) -> list[ReferendumResult]:
+        """The referendums held since day 0, oldest first (the recorded one before day 0 is
+        not counted): ``len(model.held_referendums)`` is how many were held."""
+        return self.referendums[1:]
 
     @property
     def mission_value(self) -> float:

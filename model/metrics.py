@@ -12,41 +12,29 @@ and :math:`\bar G` the mean grief. The geometric mean lets any one part's failur
 ship's cohesion, as the story has it ("if I lose faith, everyone does"). A morale collapse is
 cohesion below ``collapse_level`` for ``collapse_days`` days in a row; it is recorded once,
 on the day the spell completes.
+
+Every per-day metric is declared once below with
+:func:`model.metric_registry.register_metric`: its name, type, unit, label, meaning, the UI
+panel that shows it, its sweep outcome column, and how it is computed from the day's
+:class:`Census`. :func:`measure` runs once a day, at collection.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numba
 import numpy as np
 
 from model.crew import Vote
+from model.metric_registry import metrics, register_metric, series_columns
 
 if TYPE_CHECKING:
+    from model.crew import CrewState
     from model.crew_model import CrewModel
-
-#: Columns of the per-day series, in order (besides ``day``).
-SERIES_COLUMNS = (
-    "alive",
-    "voters",
-    "support_continue",
-    "mean_belief",
-    "belief_variance",
-    "bimodality",
-    "cross_ties",
-    "mean_trust",
-    "mean_grief",
-    "cohesion",
-    "vote_change_requests",
-    "petition_signatures",
-    "deaths",
-    "breaches",
-    "births",
-    "referendums",
-    "mission_continue",
-)
+    from model.network import SocialNetwork
 
 
 def bimodality(x: np.ndarray) -> float:
@@ -109,71 +97,315 @@ def _cross_side_weights(indptr, indices, weights, continuing, wanted, n_wanted, 
     return out
 
 
-def measure(model: CrewModel, voters: np.ndarray, signatures: int) -> dict[str, float]:
-    """Today's metrics. Cheap: a few passes over the arrays and one pass over the ties.
+class Census:
+    """What today's metrics read, gathered once: the crew's state, the ties, the intended
+    votes, the voters, the mission, the running counts and the petition.
 
-    Every figure is computed with the same floating-point operations in the same order as the
-    plain numpy expressions in the comments (the model's outputs are bit-reproducible).
+    The shared intermediate figures (the voters' belief moments, the cross-side ties, the
+    living's mean trust and grief) are computed on first use and kept, so each is computed
+    once a day whichever metrics ask for it. Every figure uses the same floating-point
+    operations in the same order as the plain numpy expression in its comment (the model's
+    outputs are bit-reproducible).
+
+    Args:
+        state: The crew's state arrays.
+        network: The social network.
+        intention: The vote each slot would cast today (Vote values).
+        voters: Mask of the living of voting age.
+        mission_continue: The mission is to continue to Tau Ceti.
+        counts: Running counts since day 0 (``deaths``, ``breaches``, ``births``).
+        held_referendums: Referendums held since day 0 (the recorded one excluded).
+        signatures: Today's petition signatures.
     """
-    state = model.state
-    alive = state.alive
-    n_alive = int(np.count_nonzero(alive))
-    n_voters = int(np.count_nonzero(voters))
-    belief = state.belief[voters]
-    cont = model.intention == Vote.CONTINUE
-    if n_voters:
-        support = float(np.count_nonzero(cont & voters)) / n_voters
+
+    def __init__(
+        self,
+        state: CrewState,
+        network: SocialNetwork,
+        intention: np.ndarray,
+        voters: np.ndarray,
+        mission_continue: bool,
+        counts: dict[str, int],
+        held_referendums: int,
+        signatures: int,
+    ) -> None:
+        self.state = state
+        self.network = network
+        self.intention = intention
+        self.voters = voters
+        self.mission_continue = mission_continue
+        self.counts = counts
+        self.held_referendums = held_referendums
+        self.signatures = signatures
+
+    @classmethod
+    def of(cls, model: CrewModel) -> Census:
+        """Today's census of a model."""
+        return cls(
+            model.state,
+            model.network,
+            model.intention,
+            model.voters(),
+            model.mission == Vote.CONTINUE,
+            model.counts,
+            len(model.held_referendums),
+            model._signatures,  # the petition count the model keeps
+        )
+
+    @cached_property
+    def alive(self) -> np.ndarray:
+        """Mask of the living."""
+        return self.state.alive
+
+    @cached_property
+    def n_alive(self) -> int:
+        """How many are alive."""
+        return int(np.count_nonzero(self.alive))
+
+    @cached_property
+    def n_voters(self) -> int:
+        """How many are voters."""
+        return int(np.count_nonzero(self.voters))
+
+    @cached_property
+    def continuing(self) -> np.ndarray:
+        """Mask of those who would vote to continue."""
+        return self.intention == Vote.CONTINUE
+
+    @cached_property
+    def support(self) -> float:
+        """Share of the voters who would vote to continue (NaN without voters)."""
+        if not self.n_voters:
+            return float("nan")
+        return float(np.count_nonzero(self.continuing & self.voters)) / self.n_voters
+
+    @cached_property
+    def belief_moments(self) -> tuple[float, float, float]:
+        """The voters' mean belief, its variance and bimodality (NaN without voters)."""
+        n = self.n_voters
+        if not n:
+            return float("nan"), float("nan"), float("nan")
+        belief = self.state.belief[self.voters]
         # belief.mean(), belief.var() and bimodality(belief) share their deviations
-        mean = np.add.reduce(belief) / n_voters
+        mean = np.add.reduce(belief) / n
         d = belief - mean
         d2 = d * d
-        m2 = np.add.reduce(d2) / n_voters
-        mean_belief, variance = float(mean), float(m2)
-        bimodal = _bimodality_from_deviations(n_voters, d, d2, m2)
-    else:
-        support = mean_belief = variance = bimodal = float("nan")
-    network = model.network
-    W = network.adjacency
-    total = network.total_weight()
-    if total:
+        m2 = np.add.reduce(d2) / n
+        return float(mean), float(m2), _bimodality_from_deviations(n, d, d2, m2)
+
+    @cached_property
+    def cross_ties(self) -> float:
+        """Share of the ties' weight between those who would continue and those who would
+        divert."""
+        network = self.network
+        total = network.total_weight()
+        if not total:
+            return 0.0
         # 2 * (W @ (cont & alive))[alive & ~cont].sum() / total, over the needed rows only
-        continuing = (cont & alive).astype(float)
+        W = network.adjacency
+        alive, cont = self.alive, self.continuing
         wanted = alive & ~cont
         side = _cross_side_weights(
             W.indptr,
             W.indices,
             W.data,
-            continuing,
+            (cont & alive).astype(float),
             wanted,
             np.count_nonzero(wanted),
             W.nnz > FULL_SWEEP_ENTRIES,
         )
-        cross = float(2.0 * np.add.reduce(side) / total)
-    else:
-        cross = 0.0
-    trust = float(np.add.reduce(state.trust[alive]) / n_alive) if n_alive else 0.0
-    grief = float(np.add.reduce(state.grief[alive]) / n_alive) if n_alive else 0.0
-    mission_continue = model.mission == Vote.CONTINUE
-    faith = mean_belief if mission_continue else 1.0 - mean_belief
-    return {
-        "alive": n_alive,
-        "voters": n_voters,
-        "support_continue": support,
-        "mean_belief": mean_belief,
-        "belief_variance": variance,
-        "bimodality": bimodal,
-        "cross_ties": cross,
-        "mean_trust": trust,
-        "mean_grief": grief,
-        "cohesion": cohesion_index(trust, faith, grief) if n_voters else 0.0,
-        "vote_change_requests": int(np.count_nonzero(state.requested & alive)),
-        "petition_signatures": signatures,
-        "deaths": model.counts["deaths"],
-        "breaches": model.counts["breaches"],
-        "births": model.counts["births"],
-        "referendums": len(model.referendums) - 1,
-        "mission_continue": bool(mission_continue),
-    }
+        return float(2.0 * np.add.reduce(side) / total)
+
+    @cached_property
+    def mean_trust(self) -> float:
+        """The living's mean trust in the leadership (0 if nobody lives)."""
+        n = self.n_alive
+        return float(np.add.reduce(self.state.trust[self.alive]) / n) if n else 0.0
+
+    @cached_property
+    def mean_grief(self) -> float:
+        """The living's mean grief (0 if nobody lives)."""
+        n = self.n_alive
+        return float(np.add.reduce(self.state.grief[self.alive]) / n) if n else 0.0
+
+    @property
+    def cohesion(self) -> float:
+        """The cohesion index (module doc); 0 without voters."""
+        if not self.n_voters:
+            return 0.0
+        mean_belief = self.belief_moments[0]
+        faith = mean_belief if self.mission_continue else 1.0 - mean_belief
+        return cohesion_index(self.mean_trust, faith, self.mean_grief)
+
+
+# --- the built-in metrics, in series order --------------------------------------------------
+SUPPORT_PANEL = "Support for continuing (%)"
+COHESION_PANEL = "Cohesion"
+MOOD_PANEL = "Trust and grief"
+PETITION_PANEL = "Vote-change requests and petition"
+
+register_metric(
+    "alive",
+    dtype="int",
+    unit="people",
+    label="alive",
+    description="People alive aboard.",
+    compute=lambda c: c.n_alive,
+    outcome="final_alive",
+)
+register_metric(
+    "voters",
+    dtype="int",
+    unit="people",
+    label="voters",
+    description="The living of voting age.",
+    compute=lambda c: c.n_voters,
+)
+register_metric(
+    "support_continue",
+    dtype="float",
+    unit="share 0-1",
+    label="support",
+    description="Share of the voters who would vote to continue to Tau Ceti today.",
+    compute=lambda c: c.support,
+    panel=SUPPORT_PANEL,
+    outcome="final_support",
+)
+register_metric(
+    "mean_belief",
+    dtype="float",
+    unit="belief 0-1",
+    label="mean belief",
+    description="The voters' mean belief that the mission should continue.",
+    compute=lambda c: c.belief_moments[0],
+)
+register_metric(
+    "belief_variance",
+    dtype="float",
+    unit="belief squared",
+    label="belief variance",
+    description="Variance of the voters' beliefs (population variance).",
+    compute=lambda c: c.belief_moments[1],
+)
+register_metric(
+    "bimodality",
+    dtype="float",
+    unit="1",
+    label="bimodality",
+    description="Sarle's bimodality coefficient of the voters' beliefs; above 5/9 suggests "
+    "two camps.",
+    compute=lambda c: c.belief_moments[2],
+)
+register_metric(
+    "cross_ties",
+    dtype="float",
+    unit="share 0-1",
+    label="cross-camp ties",
+    description="Share of the ties' weight joining someone who would continue to someone "
+    "who would divert.",
+    compute=lambda c: c.cross_ties,
+)
+register_metric(
+    "mean_trust",
+    dtype="float",
+    unit="trust 0-1",
+    label="mean trust",
+    description="The living's mean trust in the leadership.",
+    compute=lambda c: c.mean_trust,
+    panel=MOOD_PANEL,
+    outcome="final_trust",
+)
+register_metric(
+    "mean_grief",
+    dtype="float",
+    unit="grief 0-1",
+    label="mean grief",
+    description="The living's mean grief.",
+    compute=lambda c: c.mean_grief,
+    panel=MOOD_PANEL,
+)
+register_metric(
+    "cohesion",
+    dtype="float",
+    unit="index 0-1",
+    label="cohesion",
+    description="Geometric mean of trust, faith in the mission and 1 - grief (module doc).",
+    compute=lambda c: c.cohesion,
+    panel=COHESION_PANEL,
+    outcome="final_cohesion",
+)
+register_metric(
+    "vote_change_requests",
+    dtype="int",
+    unit="people",
+    label="vote-change requests",
+    description="The living who asked to change their vote since the last referendum.",
+    compute=lambda c: int(np.count_nonzero(c.state.requested & c.alive)),
+    panel=PETITION_PANEL,
+)
+register_metric(
+    "petition_signatures",
+    dtype="int",
+    unit="people",
+    label="petition signatures",
+    description="Signatures on the petition for a new referendum today.",
+    compute=lambda c: c.signatures,
+    panel=PETITION_PANEL,
+)
+register_metric(
+    "deaths",
+    dtype="int",
+    unit="people since day 0",
+    label="deaths",
+    description="Deaths since day 0, every cause.",
+    compute=lambda c: c.counts["deaths"],
+    outcome="deaths",
+)
+register_metric(
+    "breaches",
+    dtype="int",
+    unit="breaches since day 0",
+    label="breaches",
+    description="Hull breaches since day 0.",
+    compute=lambda c: c.counts["breaches"],
+    outcome="breaches",
+)
+register_metric(
+    "births",
+    dtype="int",
+    unit="people since day 0",
+    label="births",
+    description="Births since day 0.",
+    compute=lambda c: c.counts["births"],
+    outcome="births",
+)
+register_metric(
+    "referendums",
+    dtype="int",
+    unit="referendums since day 0",
+    label="referendums held",
+    description="Referendums held since day 0 (the recorded one before day 0 excluded).",
+    compute=lambda c: c.held_referendums,
+    outcome="referendums_held",
+)
+register_metric(
+    "mission_continue",
+    dtype="bool",
+    unit="yes/no",
+    label="mission continues",
+    description="The mission is to continue to Tau Ceti (false once diverted).",
+    compute=lambda c: c.mission_continue,
+)
+
+
+def measure(model: CrewModel) -> dict[str, Any]:
+    """Today's value of every declared metric, in declaration order.
+
+    Cheap: a few passes over the arrays and one pass over the ties, shared by the metrics
+    through one :class:`Census`.
+    """
+    census = Census.of(model)
+    return {m.name: m.python_type(m.compute(census)) for m in metrics()}
 
 
 class TodayReporter:
@@ -196,10 +428,13 @@ class DailyRecorder(mesa.DataCollector):
     recorder pickles with its model.
 
     Args:
-        columns: Names of the metrics recorded, in order (keys of ``model.today``).
+        columns: Names of the metrics recorded, in order (keys of ``model.today``); by
+            default every declared metric.
     """
 
-    def __init__(self, columns: tuple[str, ...] = SERIES_COLUMNS) -> None:
+    def __init__(self, columns: tuple[str, ...] | None = None) -> None:
+        if columns is None:
+            columns = series_columns()
         super().__init__(model_reporters={name: TodayReporter(name) for name in columns})
         self._columns = [(name, self.model_vars[name]) for name in columns]
 

@@ -139,7 +139,7 @@ def series_options(model: CrewModel, frame: pd.DataFrame | None = None) -> list[
     """ECharts options of the four time-series panels of the run so far."""
     frame = model.series() if frame is None else frame
     marks = _marks(frame)
-    held = [r for r in model.referendums if r.trigger != "recorded"]
+    held = model.held_referendums
     points = []
     if held:
         last = held[-1]

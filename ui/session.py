@@ -167,7 +167,7 @@ class Session:
         """The newest referendum held during the run (called or forced), else None."""
         if self.model is None:
             return None
-        held = [r for r in self.model.referendums if r.trigger != "recorded"]
+        held = self.model.held_referendums
         return held[-1] if held else None
 
     def _do(self, action) -> str | None:

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from model.metrics import SERIES_COLUMNS
+from model.metric_registry import metric, outcome_metrics, series_columns
 from model.parameters import declarations
 from model.sweeps.signals import SIGNAL_COLUMNS
 
@@ -42,22 +42,19 @@ MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 SERIES = "series.parquet"
 _TYPES = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), str: pa.string()}
-#: Integer series columns (the others are float, mission_continue is bool).
-_INT_SERIES = {
-    "day",
-    "alive",
-    "voters",
-    "vote_change_requests",
-    "petition_signatures",
-    "deaths",
-    "breaches",
-    "births",
-    "referendums",
-}
+
+
+def _metric_type(name: str) -> pa.DataType:
+    """The Parquet type of a declared metric (from its ``dtype``)."""
+    return _TYPES[metric(name).python_type]
 
 
 def runs_schema() -> pa.Schema:
-    """The columns of ``runs.parquet``: ids, every parameter, seed, outcomes, timing."""
+    """The columns of ``runs.parquet``: ids, every parameter, seed, outcomes, timing.
+
+    The outcomes are the run's collapse, referendums, mission and lowest cohesion, then the
+    last day's value of each metric declared with an ``outcome`` column.
+    """
     fields = [
         ("run_id", pa.int64()),
         ("point", pa.int64()),
@@ -71,22 +68,15 @@ def runs_schema() -> pa.Schema:
         ("error", pa.string()),
         ("collapsed", pa.bool_()),
         ("collapse_day", pa.int64()),
-        ("referendums_held", pa.int64()),
         ("first_referendum_day", pa.int64()),
         ("first_referendum_outcome", pa.string()),
         ("first_referendum_margin", pa.int64()),
         ("referendums", pa.string()),
         ("mission", pa.string()),
-        ("final_support", pa.float64()),
-        ("final_cohesion", pa.float64()),
         ("min_cohesion", pa.float64()),
         ("min_cohesion_day", pa.int64()),
-        ("final_trust", pa.float64()),
-        ("final_alive", pa.int64()),
-        ("deaths", pa.int64()),
-        ("breaches", pa.int64()),
-        ("births", pa.int64()),
     ]
+    fields += [(m.outcome, _metric_type(m.name)) for m in outcome_metrics()]
     fields += [(c, pa.int64() if c == "ews_days" else pa.float64()) for c in SIGNAL_COLUMNS]
     fields += [("wall_seconds", pa.float64())]
     names = [f[0] for f in fields]
@@ -94,16 +84,13 @@ def runs_schema() -> pa.Schema:
     return pa.schema(fields)
 
 
-def series_schema(columns: tuple[str, ...] = SERIES_COLUMNS) -> pa.Schema:
-    """The columns of ``series.parquet``."""
-
-    def kind(c: str) -> pa.DataType:
-        if c == "mission_continue":
-            return pa.bool_()
-        return pa.int64() if c in _INT_SERIES else pa.float64()
-
+def series_schema(columns: tuple[str, ...] | None = None) -> pa.Schema:
+    """The columns of ``series.parquet`` (by default every declared metric), each typed by
+    its declaration."""
+    if columns is None:
+        columns = series_columns()
     ids = [("run_id", pa.int64()), ("day", pa.int64())]
-    return pa.schema(ids + [(c, kind(c)) for c in columns])
+    return pa.schema(ids + [(c, _metric_type(c)) for c in columns])
 
 
 def rows_table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -22,13 +22,13 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model.metrics import SERIES_COLUMNS
+from model import metric_registry
 from model.sweeps.signals import SIGNAL_COLUMNS, run_signals
 
 #: Times a chunk is resubmitted after its worker died before its runs are recorded failed.
@@ -60,7 +60,7 @@ class RunSettings:
     breach_at_start: int | None = None
     series: bool = False
     series_every: int = 1
-    series_columns: tuple[str, ...] = SERIES_COLUMNS
+    series_columns: tuple[str, ...] = field(default_factory=metric_registry.series_columns)
     signals_window: float = 0.5
 
 
@@ -141,15 +141,15 @@ def execute_run(task: RunTask, settings: RunSettings) -> tuple[dict[str, Any], p
 
 
 def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
-    """A finished run's outcome columns."""
-    held = model.referendums[1:]  # the first is the recorded referendum before day 0
+    """A finished run's outcome columns: its collapse, referendums, mission and lowest
+    cohesion, then the last day's value of each metric declared with an ``outcome``."""
+    held = model.held_referendums
     first = held[0] if held else None
     cohesion = series["cohesion"].to_numpy(dtype=float)
     today = model.today
-    return {
+    row = {
         "collapsed": model.collapse_day is not None,
         "collapse_day": model.collapse_day,
-        "referendums_held": len(held),
         "first_referendum_day": first.day if first else None,
         "first_referendum_outcome": first.outcome if first else None,
         "first_referendum_margin": first.margin if first else None,
@@ -157,18 +157,15 @@ def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
             [{"day": r.day, "outcome": r.outcome, "margin": r.margin} for r in held]
         ),
         "mission": "continue" if today["mission_continue"] else "divert",
-        "final_support": _number(today["support_continue"]),
-        "final_cohesion": _number(today["cohesion"]),
         "min_cohesion": float(np.nanmin(cohesion)) if np.isfinite(cohesion).any() else None,
         "min_cohesion_day": int(series["day"].iloc[int(np.nanargmin(cohesion))])
         if np.isfinite(cohesion).any()
         else None,
-        "final_trust": _number(today["mean_trust"]),
-        "final_alive": int(today["alive"]),
-        "deaths": int(model.counts["deaths"]),
-        "breaches": int(model.counts["breaches"]),
-        "births": int(model.counts["births"]),
     }
+    for m in metric_registry.outcome_metrics():
+        value = today[m.name]
+        row[m.outcome] = _number(value) if m.dtype == "float" else m.python_type(value)
+    return row
 
 
 def keep_series(series: pd.DataFrame, run_id: int, settings: RunSettings) -> pd.DataFrame:

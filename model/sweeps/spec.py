@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from model.metrics import SERIES_COLUMNS
+from model import metric_registry
 from model.parameters import Parameters, describe, unknown_message
 
 SAMPLING_METHODS = ("grid", "latin_hypercube", "sobol")
@@ -131,7 +131,7 @@ class Experiment:
     description: str = ""
     series: bool = False
     series_every: int = 1
-    series_columns: tuple[str, ...] = SERIES_COLUMNS
+    series_columns: tuple[str, ...] = field(default_factory=metric_registry.series_columns)
     signals_window: float = 0.5
     sensitivity: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file's text, kept for the manifest
@@ -293,12 +293,13 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
     if not isinstance(series, bool):
         raise bad("outputs.series", "true or false", series)
     every = whole("outputs.series_every", outputs.get("series_every", 1), 1, 100_000)
-    columns = outputs.get("series_columns", list(SERIES_COLUMNS))
+    declared = metric_registry.series_columns()
+    columns = outputs.get("series_columns", list(declared))
     if not isinstance(columns, list) or not columns:
         raise bad("outputs.series_columns", "a list of series column names", columns)
     for column in columns:
-        if column not in SERIES_COLUMNS:
-            unknown = _unknown(str(column), SERIES_COLUMNS, "column")
+        if column not in declared:
+            unknown = _unknown(str(column), declared, "column")
             raise SpecError(f"{label}: outputs.series_columns: {unknown}")
     window = outputs.get("signals_window", 0.5)
     if not isinstance(window, int | float) or isinstance(window, bool) or not 0 < window < 1:
