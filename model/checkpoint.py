@@ -12,8 +12,8 @@ Loading creates objects only of the model's own classes (``model.*``) and a shor
 library ones (Mesa's DataCollector, SciPy's CSR matrix, numpy's generators and seed
 sequences), without calling their code: an object is made with ``__new__`` and its fields are
 assigned (a frozen dataclass such as :class:`~model.parameters.Parameters` goes through its
-validating constructor). The Mesa shell (clock, agent registry) is rebuilt by Mesa itself and
-wound forward to the saved day; the agents are registered again under their saved ids. The
+validating constructor). The Mesa shell (clock, agent registry) is rebuilt by Mesa itself, its
+daily schedule restarted at the saved step; the agents are registered again under their ids. The
 loaded model must then pass :func:`model.invariants.check_invariants`.
 
 A file that is not a checkpoint of this version (a pickle, a truncated or altered archive,
@@ -58,8 +58,8 @@ MAX_JSON_BYTES = 256 * 2**20
 MAX_DEPTH = 100
 #: Most members in the archive (a real checkpoint has about 40).
 MAX_MEMBERS = 10_000
-#: Most days a checkpoint may have run (the Mesa clock is wound forward this many steps).
-MAX_DAYS = 10**7
+#: Most days a checkpoint may have run.
+MAX_DAYS = 10**8
 #: Array element kinds a checkpoint may hold: booleans, integers, floats.
 ARRAY_KINDS = "biuf"
 #: Bit generators a checkpoint may name.
@@ -687,7 +687,7 @@ class _Reader:
             or cls.__new__ is not object.__new__
         ):
             raise _Refused(f"names {node.get('class')!r} as an object class")
-        if dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen:
+        if _built_by_constructor(cls):
             fields = self._fields(node)  # frozen: built by its own (validating) constructor
             try:
                 return self._remember(node, cls(**fields))
@@ -732,6 +732,8 @@ class _Reader:
             and not any(k in self.memo for k in range(first, first + count))
         ):
             raise _Refused("has a malformed list of agents")
+        if all(column is None for column in columns.values()):
+            raise _Refused("has a list of agents without ids")  # its length is an array's
         values: dict[str, list] = {}
         for name, column in columns.items():
             if column is None:
@@ -783,19 +785,21 @@ class _Reader:
         return model
 
     def _wind_clock(self, model: Any, shell: dict) -> None:
-        """Advance Mesa's clock to the saved step without running the model's step."""
+        """Set Mesa's clock to the saved step without running the model's step."""
         steps, time = shell.get("steps"), shell.get("time")
         if not (isinstance(steps, int) and 0 <= steps <= MAX_DAYS and time == steps):
             raise _Refused(f"has a Mesa clock at step {str(steps)[:20]}, time {str(time)[:20]}")
         if getattr(model, "day", steps) != steps:
             raise _Refused(f"is on day {model.day} but Mesa's clock is at step {steps}")
-        user_step = model._user_step
-        model._user_step = _nothing
-        try:
-            if steps:
-                model._advance_time(float(steps))
-        finally:
-            model._user_step = user_step
+        if steps:  # Mesa's daily schedule, restarted at the next step (O(1), not O(steps))
+            daily = model._default_schedule
+            daily.stop()
+            model._event_list.compact()
+            daily.schedule = dataclasses.replace(daily.schedule, start=float(steps) + 1.0)
+            daily._execution_count = steps
+            model.time = float(steps)
+            model.steps = steps
+            daily.start()
         if model.steps != steps or model.time != time:
             raise _Refused("has a Mesa clock that cannot be wound to the saved step")
 
@@ -818,8 +822,14 @@ class _Reader:
         model.agent_id_counter = counter
 
 
-def _nothing() -> None:
-    pass
+@functools.cache
+def _built_by_constructor(cls: type) -> bool:
+    """A frozen dataclass whose fields are all ``__init__`` arguments (Parameters, ...)."""
+    return (
+        dataclasses.is_dataclass(cls)
+        and cls.__dataclass_params__.frozen
+        and all(f.init for f in dataclasses.fields(cls))
+    )
 
 
 def _items(node: dict) -> list:
