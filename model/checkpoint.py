@@ -8,13 +8,14 @@ A checkpoint (format version 2) is a zip archive in numpy's ``.npz`` layout:
 - ``arrays/<n>.npy`` (stored): every numpy array of the model (the state arrays, the social
   network's sparse matrix and tie kinds, ...), read with ``allow_pickle=False``.
 
-Loading creates objects only of the model's own classes (``model.*``) and a short list of
-library ones (Mesa's DataCollector, SciPy's CSR matrix, numpy's generators and seed
-sequences), without calling their code: an object is made with ``__new__`` and its fields are
-assigned (a frozen dataclass such as :class:`~model.parameters.Parameters` goes through its
-validating constructor). The Mesa shell (clock, agent registry) is rebuilt by Mesa itself, its
-daily schedule restarted at the saved step; the agents are registered again under their ids. The
-loaded model must then pass :func:`model.invariants.check_invariants`.
+A checkpoint holds data, not code: no functions or classes as values. Loading creates
+objects only of the model's own classes (``model.*``, never ``model.__main__``) and a short
+list of library ones (Mesa's DataCollector, SciPy's CSR matrix, numpy's generators and seed
+sequences), without calling their code: an object is made with ``__new__`` and its fields
+are assigned (a frozen dataclass such as :class:`~model.parameters.Parameters` goes through
+its validating constructor). The Mesa shell (clock, agent registry) is rebuilt by Mesa
+itself, its daily schedule restarted at the saved step, and the agents are registered again
+under their ids. The loaded model must then pass :func:`model.invariants.check_invariants`.
 
 A file that is not a checkpoint of this version (a pickle, a truncated or altered archive,
 another format version, a JSON bomb, an array or member declaring more bytes than it holds)
@@ -131,15 +132,17 @@ _RESOLVED: dict[str, Any] = {}
 
 
 def _resolve_uncached(name: Any) -> Any:
-    """The class, enum or function a checkpoint names, only from this package or the list of
-    library classes; nothing is imported from outside the package."""
+    """The class or enum a checkpoint names, only from this package (never ``__main__``) or
+    the list of library classes; nothing is imported from outside the package."""
     library = _library_classes()
     if name in library:
         return library[name]
     if not isinstance(name, str) or name.count(":") != 1:
         raise _Refused(f"names {str(name)[:80]!r}, which is not a class of the model")
     module, qualname = name.split(":")
-    if not (_NAME.match(module) and _NAME.match(qualname) and _in_package(module)):
+    if not (_NAME.match(module) and _NAME.match(qualname) and _in_package(module)) or (
+        "__" in name  # no model.__main__ (importing it runs the CLI), no dunder attributes
+    ):
         raise _Refused(f"names {name[:80]!r}, which is not a class of the model")
     try:
         target: Any = sys.modules.get(module) or importlib.import_module(module)
@@ -283,10 +286,14 @@ class _Writer:
         if kind is random.Random:
             index = self._remember(obj)
             return {"__t": "random", "id": index, "state": self.encode(obj.getstate())}
-        if isinstance(obj, type | types.FunctionType) or (
-            callable(obj) and not hasattr(obj, "__dict__") and hasattr(obj, "__qualname__")
+        if isinstance(obj, type | types.FunctionType | types.MethodType | types.ModuleType) or (
+            callable(obj) and not hasattr(obj, "__dict__")
         ):
-            return self._global(obj)
+            where = ".".join(self.path) or "the model"
+            raise TypeError(
+                f"a checkpoint holds data, not code: {where} is {obj!r}; keep a name or an "
+                "object instead and look the code up"
+            )
         import mesa
 
         index = self._remember(obj)
@@ -351,12 +358,6 @@ class _Writer:
             out[name] = self.encode(value)
             self.path.pop()
         return out
-
-    def _global(self, obj: Any) -> dict[str, Any]:
-        name = _qualified(obj)
-        if not _in_package(obj.__module__) or _resolve(name) is not obj:
-            raise TypeError(f"a checkpoint cannot hold {name}")
-        return {"__t": "global", "name": name}
 
     def _model(self, model: Any, index: int) -> dict[str, Any]:
         mesa_owned = _mesa_attributes()
@@ -632,8 +633,6 @@ class _Reader:
             if not (isinstance(cls, type) and issubclass(cls, enum.Enum)):
                 raise _Refused(f"names {node.get('class')!r} as an enum")
             return cls(self.decode(node.get("value")))
-        if tag == "global":
-            return _resolve(node.get("name"))
         if tag == "seed_sequence":
             pool = node.get("pool_size")
             if not (isinstance(pool, int) and 4 <= pool <= 1024):

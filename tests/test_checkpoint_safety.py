@@ -101,16 +101,30 @@ def test_a_pickled_array_inside_the_archive_is_refused_and_runs_no_code(tmp_path
         {"__t": "global", "name": "os:system"},
         {"__t": "object", "class": "subprocess:Popen", "fields": {}},
         {"__t": "object", "class": "model.cli:main", "fields": {}},
+        {"__t": "object", "class": "model.__main__:main", "fields": {}},
+        {"__t": "object", "class": "model.crew:CrewState.__init__.__globals__", "fields": {}},
         {"__t": "enum", "class": "builtins:eval", "value": "1"},
     ],
-    ids=["function", "library-class", "package-function", "builtin-as-enum"],
+    ids=["function", "library", "package-function", "main", "dunder", "builtin-as-enum"],
 )
-def test_a_tree_naming_code_outside_the_model_is_refused(tmp_path, saved, node):
+def test_a_tree_naming_code_is_refused(tmp_path, saved, node, capsys):
     def change(header):
         header["model"]["fields"]["day"] = node
         return header
 
-    _refused(_with_json(tmp_path / "run.ckpt", saved, change), "names")
+    message = _refused(_with_json(tmp_path / "run.ckpt", saved, change))
+    assert "names" in message or "unknown node type 'global'" in message
+    assert capsys.readouterr().out == ""  # model.__main__ was not imported (it runs the CLI)
+
+
+def test_saving_code_is_refused_at_save_time(tmp_path):
+    model = CrewModel(rng=98, n_crew=200, referendum_margin=2)
+    model.leadership.hook = print
+    with pytest.raises(
+        TypeError, match=r"data, not code: leadership\.hook is <built-in function print>"
+    ):
+        model.save(tmp_path / "code.ckpt")
+    assert not (tmp_path / "code.ckpt").exists()
 
 
 def test_a_truncated_file_is_refused(tmp_path, saved):
