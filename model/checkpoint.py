@@ -65,7 +65,7 @@ MAX_DAYS = 10**8
 ARRAY_KINDS = "biuf"
 #: Bit generators a checkpoint may name.
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
-#: Package whose classes, functions and enums a checkpoint may name.
+#: Package whose classes and enums a checkpoint may name.
 PACKAGE = "model"
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -134,11 +134,11 @@ _RESOLVED: dict[str, Any] = {}
 def _resolve_uncached(name: Any) -> Any:
     """The class or enum a checkpoint names, only from this package (never ``__main__``) or
     the list of library classes; nothing is imported from outside the package."""
+    if not isinstance(name, str) or name.count(":") != 1:
+        raise _Refused(f"names {str(name)[:80]!r}, which is not a class of the model")
     library = _library_classes()
     if name in library:
         return library[name]
-    if not isinstance(name, str) or name.count(":") != 1:
-        raise _Refused(f"names {str(name)[:80]!r}, which is not a class of the model")
     module, qualname = name.split(":")
     if not (_NAME.match(module) and _NAME.match(qualname) and _in_package(module)) or (
         "__" in name  # no model.__main__ (importing it runs the CLI), no dunder attributes
@@ -481,6 +481,12 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.Zi
                 f"more than the whole file ({_megabytes(on_disk)}): truncated or altered"
             )
         members[info.filename] = info
+    packed = sum(info.compress_size for info in infos)
+    if packed > on_disk:  # overlapping members: the same bytes read many times over
+        raise _Refused(
+            f"its members declare {_megabytes(packed)} in all, more than the whole file "
+            f"({_megabytes(on_disk)}): truncated or altered"
+        )
     if JSON_MEMBER not in members:
         raise _Refused(f"has no {JSON_MEMBER} (not a checkpoint of format {FORMAT_VERSION})")
     size = members[JSON_MEMBER].file_size

@@ -150,19 +150,32 @@ def test_an_array_declaring_a_huge_shape_is_refused(tmp_path, saved):
     _refused(_archive(tmp_path / "run.ckpt", members), "arrays/3.npy", "declares")
 
 
+def _directory_entry(data: bytearray, name: bytes) -> int:
+    """Offset of ``name``'s entry in the zip's central directory."""
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + struct.unpack_from("<H", data, entry + 28)[0]] != name:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    return entry
+
+
 def test_a_member_declaring_a_huge_size_is_refused(tmp_path, saved):
     """The central directory says checkpoint.json unpacks to 4 GB (a zip bomb's header)."""
     data = bytearray(saved)
-    entry = data.index(b"PK\x01\x02" + data[data.index(b"PK\x01\x02") + 4 :][:0])
-    while True:
-        name_length = struct.unpack_from("<H", data, entry + 28)[0]
-        if data[entry + 46 : entry + 46 + name_length] == b"checkpoint.json":
-            break
-        entry = data.index(b"PK\x01\x02", entry + 4)
+    entry = _directory_entry(data, b"checkpoint.json")
     struct.pack_into("<I", data, entry + 24, 0xFFFFFFF0)  # uncompressed size
     path = tmp_path / "run.ckpt"
     path.write_bytes(bytes(data))
     _refused(path, "checkpoint.json", "declares", "limit")
+
+
+def test_members_declaring_more_than_the_file_in_all_are_refused(tmp_path, saved):
+    """An array member claims nearly the whole file (as overlapping members of a bomb do)."""
+    data = bytearray(saved)
+    entry = _directory_entry(data, b"arrays/1.npy")
+    struct.pack_into("<II", data, entry + 20, len(data) - 1, len(data) - 1)  # both sizes
+    path = tmp_path / "run.ckpt"
+    path.write_bytes(bytes(data))
+    _refused(path, "declare", "in all", "more than the whole file")
 
 
 def test_a_wrong_version_is_refused(tmp_path, saved):
