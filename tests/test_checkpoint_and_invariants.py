@@ -56,6 +56,29 @@ def test_100_days_saved_loaded_and_100_more_equal_200_straight(tmp_path):
     assert (straight.steps, straight.time) == (resumed.steps, resumed.time) == (200, 200.0)
 
 
+@pytest.mark.parametrize("strategy", ["silent", "reassure", "memorial", "candid", "scripted"])
+def test_every_strategy_resumes_bit_for_bit_after_a_save_mid_crisis(tmp_path, strategy):
+    params = dict(
+        n_crew=300,
+        referendum_margin=3,
+        impact_rate=20.0,
+        penetration_probability=1.0,
+        petition_cooldown_days=0,
+        mitigate_after_breach=True,
+        captain_strategy=strategy,
+        captain_schedule="3:memorial;20:candid;40:reassure",
+    )
+    first = CrewModel(rng=99, **params).run(25)
+    first.broadcast("candid")  # between two days: framing and trust changed, not yet collected
+    straight_too = CrewModel(rng=99, **params).run(25)
+    straight_too.broadcast("candid")
+    straight_too.run(35)
+    resumed = CrewModel.load(first.save(tmp_path / f"{strategy}.ckpt")).run(35)
+    pd.testing.assert_frame_equal(straight_too.series(), resumed.series())
+    pd.testing.assert_frame_equal(straight_too.events(), resumed.events())
+    assert resumed.summary() == straight_too.summary() and resumed.day == 60
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_long_random_scenarios_keep_every_invariant(seed):
     rng = np.random.default_rng(seed)
