@@ -39,6 +39,7 @@ import sys
 import tempfile
 import types
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -876,7 +877,7 @@ def load(path: str | os.PathLike) -> CrewModel:
         model.check_invariants()
     except _Refused as exc:
         raise CheckpointError(path, str(exc)) from None
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise CheckpointError(
             path, f"is not a checkpoint: not a readable zip archive, truncated or altered ({exc})"
         ) from None

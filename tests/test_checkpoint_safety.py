@@ -13,6 +13,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from model import CrewModel, checkpoint
 from model.checkpoint import CheckpointError
@@ -262,3 +264,41 @@ def test_the_cli_reports_a_crafted_checkpoint_in_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith(f"error: checkpoint {path}: is a pickle")
     assert not marker.exists()
+
+
+def _load_or_refuse(path) -> None:
+    try:
+        model = CrewModel.load(path)
+    except CheckpointError as exc:
+        event(str(exc).split(": ", 1)[1][:45])
+        assert "\n" not in str(exc) and str(exc).startswith(f"checkpoint {path}: ")
+    else:
+        event("loaded")
+        model.run(2)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    flips=st.lists(
+        st.tuples(st.floats(0.0, 1.0, exclude_max=True), st.integers(1, 255)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_flipped_bytes_give_a_checkpoint_or_one_line(saved, tmp_path_factory, flips):
+    """Bytes flipped anywhere (zip headers, JSON, array headers and data): the load either
+    succeeds or raises CheckpointError, never anything else."""
+    data = bytearray(saved)
+    for where, xor in flips:
+        data[int(where * len(data))] ^= xor
+    path = tmp_path_factory.mktemp("flipped") / "run.ckpt"
+    path.write_bytes(bytes(data))
+    _load_or_refuse(path)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(keep=st.integers(0, 10**6))
+def test_a_file_cut_anywhere_is_one_line(saved, tmp_path_factory, keep):
+    path = tmp_path_factory.mktemp("cut") / "run.ckpt"
+    path.write_bytes(saved[: keep % len(saved)])
+    _load_or_refuse(path)
