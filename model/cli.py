@@ -124,7 +124,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and summary.json to --out.",
     )
     run.add_argument("--days", type=int, default=365, help="days to simulate [default 365]")
-    run.add_argument("--seed", type=int, default=1, help="root seed, >= 0 [default 1]")
+    run.add_argument("--seed", type=int, default=None, help="root seed, >= 0 [default 1]")
+    run.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="CHECKPOINT",
+        help="continue a run saved with --save (its parameters and seed come from the file)",
+    )
+    run.add_argument(
+        "--save",
+        type=Path,
+        default=None,
+        metavar="CHECKPOINT",
+        help="save the run at the end, to continue it later with --resume",
+    )
     run.add_argument(
         "--out",
         type=Path,
@@ -163,13 +177,23 @@ def run_command(args: argparse.Namespace) -> int:
 
     if args.days < 0:
         raise UsageError(f"--days={args.days} is invalid: expected a whole number >= 0")
-    if args.seed < 0:
+    if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed={args.seed} is invalid: expected a whole number >= 0")
     if args.out is not None:
         writable_folder(args.out)
     params = parameters_from(args)
     started = time.perf_counter()
-    model = CrewModel(rng=args.seed, **params)
+    if args.resume is not None:
+        given = ["--seed"] * (args.seed is not None) + [f"--{k.replace('_', '-')}" for k in params]
+        if given:
+            raise UsageError(
+                f"{given[0]} cannot be given with --resume: the checkpoint holds the seed "
+                "and parameters"
+            )
+        model = CrewModel.load(args.resume)  # a bad file: CheckpointError, one line
+    else:
+        args.seed = 1 if args.seed is None else args.seed
+        model = CrewModel(rng=args.seed, **params)
     if args.breach_at_start is not None:
         model.breach(deaths=args.breach_at_start)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
@@ -185,6 +209,11 @@ def run_command(args: argparse.Namespace) -> int:
         model.events().to_parquet(args.out / "events.parquet", index=False)
         (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     _print_summary(model, args.out)
+    if args.save is not None:
+        try:
+            print(f"saved the run to {model.save(args.save)}")
+        except OSError as exc:
+            raise UsageError(f"--save={args.save} cannot be written: {exc.strerror}") from None
     return 0
 
 

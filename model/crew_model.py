@@ -498,12 +498,15 @@ class CrewModel(mesa.Model):
 
     # --- checkpoints ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
-        """Save the running model (state, network, random generators) to ``path``."""
+        """Save the running model (state, network, random generators) to ``path``: a
+        versioned ``.npz``-style zip of arrays and JSON (see :mod:`model.checkpoint`)."""
         return checkpoint.save(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> CrewModel:
-        """Resume a model saved with :meth:`save`; it continues exactly as it would have."""
+        """Resume a model saved with :meth:`save`; it continues exactly as it would have.
+        Loading runs no code from the file; a file that is not a checkpoint raises
+        :class:`model.checkpoint.CheckpointError` (one line naming the file and the problem)."""
         return checkpoint.load(path)
 
     # --- invariants -----------------------------------------------------------------------

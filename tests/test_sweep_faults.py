@@ -3,9 +3,9 @@
 * Five SIGKILLs of a running ``python -m model sweep`` (its whole process group, workers too) at
   random moments, each followed by a resume: no finished run is lost, and the final tables
   equal those of an uninterrupted sweep in every column but ``wall_seconds``.
-* A worker process that dies (SIGKILL, through the test-only hook
-  :data:`model.sweeps.runner.CRASH_HOOK`) is replaced and its runs retried; a run that kills
-  its worker every time is recorded failed with a clear error, and only that run.
+* A worker process that dies (SIGKILL, sent by a run function injected through
+  ``run_sweep(run_one=...)``: :class:`KillWorker`) is replaced and its runs retried; a run that
+  kills its worker every time is recorded failed with a clear error, and only that run.
 * An unwritable output folder, a disk too small for the results, and a disk that fills up
   mid-sweep each end in one line on stderr and exit code 2, before the first run where that
   can be known; the parts already written stay valid and the sweep resumes.
@@ -25,6 +25,8 @@ import sys
 import time
 from collections import namedtuple
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import parent_process
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +37,7 @@ import model.sweeps.results as results
 import model.sweeps.sweep as sweep
 from model.cli import main
 from model.sweeps.results import PART_PATTERN
-from model.sweeps.runner import CRASH_HOOK
+from model.sweeps.runner import RunSettings, RunTask, execute_run
 from model.sweeps.spec import parse_experiment
 from model.sweeps.sweep import OutputError, run_sweep
 
@@ -69,6 +71,37 @@ n_crew = 200
 [vary]
 impact_rate = { low = 0.0, high = 20.0, num = 6 }
 """
+
+
+@dataclass(frozen=True)
+class KillWorker:
+    """A run function that kills its worker process (SIGKILL) as it starts some runs.
+
+    ``once`` maps run ids to a marker file: the first worker to start the run creates the file
+    and dies; later attempts find it and run normally. Runs in ``always`` kill every worker that
+    starts them. Other runs are :func:`execute_run`'s. Picklable (a module-level class), so the
+    spawned workers receive it; it refuses to kill the test process itself.
+    """
+
+    once: dict[int, str] = field(default_factory=dict)
+    always: frozenset[int] = frozenset()
+
+    def __call__(self, task: RunTask, settings: RunSettings):
+        if task.run_id in self.always or (
+            task.run_id in self.once and _first_to_create(self.once[task.run_id])
+        ):
+            if parent_process() is None:
+                raise RuntimeError("KillWorker would kill the test process: use workers > 0")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return execute_run(task, settings)
+
+
+def _first_to_create(marker: str) -> bool:
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def comparable(runs: pd.DataFrame) -> pd.DataFrame:
@@ -180,14 +213,14 @@ def test_five_sigkills_at_random_moments_lose_nothing(tmp_path):
 
 # --- workers that die ------------------------------------------------------------------------
 @pytest.mark.slow
-def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(
-    tiny, tmp_path, monkeypatch
-):
+def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(tiny, tmp_path):
     path, reference = tiny
     marker = tmp_path / "crashed-once"
     # run 3 kills its worker the first time only; run 8 kills it every time
-    monkeypatch.setenv(CRASH_HOOK, f"3:{marker},8:")
-    report = run_sweep(parse_experiment(TINY), tmp_path / "out", workers=2, chunk_size=1)
+    killer = KillWorker(once={3: str(marker)}, always=frozenset({8}))
+    report = run_sweep(
+        parse_experiment(TINY), tmp_path / "out", workers=2, chunk_size=1, run_one=killer
+    )
     assert marker.exists(), "the worker running run 3 was killed"
     assert report.complete and report.ran == 12 and report.failed == 1
     runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
@@ -204,7 +237,6 @@ def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(
         comparable(pd.read_parquet(reference / "runs.parquet", filters=others)),
     )
     # a retry with a healthy worker records run 8 like the others
-    monkeypatch.delenv(CRASH_HOOK)
     again = run_sweep(parse_experiment(TINY), tmp_path / "out", workers=0, retry_failed=True)
     assert again.ran == 1 and again.failed == 0
     pd.testing.assert_frame_equal(
@@ -213,12 +245,12 @@ def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(
 
 
 @pytest.mark.slow
-def test_a_run_that_always_kills_its_worker_fails_alone_not_with_its_chunk(
-    tiny, tmp_path, monkeypatch
-):
+def test_a_run_that_always_kills_its_worker_fails_alone_not_with_its_chunk(tiny, tmp_path):
     path, reference = tiny
-    monkeypatch.setenv(CRASH_HOOK, "9:")  # run 9 kills its worker every time
-    report = run_sweep(parse_experiment(TINY), tmp_path / "out", workers=2, chunk_size=4)
+    killer = KillWorker(always=frozenset({9}))  # run 9 kills its worker every time
+    report = run_sweep(
+        parse_experiment(TINY), tmp_path / "out", workers=2, chunk_size=4, run_one=killer
+    )
     assert report.complete and report.ran == 12 and report.failed == 1
     runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
     assert runs.loc[runs["failed"], "run_id"].tolist() == [9]
@@ -230,9 +262,41 @@ def test_a_run_that_always_kills_its_worker_fails_alone_not_with_its_chunk(
     )
 
 
-def test_the_crash_hook_spares_the_main_process(tiny, tmp_path, monkeypatch):
-    monkeypatch.setenv(CRASH_HOOK, "0:")  # in this process (workers=0) it does nothing
-    assert run_sweep(parse_experiment(TINY), tmp_path, workers=0).failed == 0
+@dataclass(frozen=True)
+class FailRuns:
+    """A run function whose chosen runs fail like a crashing model (a recorded error)."""
+
+    runs: frozenset[int]
+
+    def __call__(self, task: RunTask, settings: RunSettings):
+        if task.run_id not in self.runs:
+            return execute_run(task, settings)
+        bad = RunTask(task.run_id, task.point, task.replicate, {"n_crew": -1}, task.seed, 0)
+        return execute_run(bad, settings)
+
+
+def test_an_injected_run_function_reaches_the_runs(tiny, tmp_path):
+    """The fault seam itself: ``run_one`` is what runs each run, in this process too."""
+    path, reference = tiny
+    report = run_sweep(
+        parse_experiment(TINY), tmp_path, workers=0, run_one=FailRuns(frozenset({2, 5}))
+    )
+    assert report.complete and report.failed == 2
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert runs.loc[runs["failed"], "run_id"].tolist() == [2, 5]
+    assert runs.loc[runs["failed"], "error"].str.contains("n_crew").all()
+    with pytest.raises(RuntimeError, match="would kill the test process"):
+        KillWorker(always=frozenset({0}))(plan_one(), RunSettings(horizon_days=1))
+
+
+def plan_one() -> RunTask:
+    return RunTask(0, 0, 0, {"n_crew": 200}, 1, 0)
+
+
+def test_production_code_reads_no_fault_hooks_from_the_environment():
+    for path in (REPO / "model").rglob("*.py"):
+        text = path.read_text()
+        assert "CRASH" not in text and "TEST_CRASH" not in text, path
 
 
 # --- unwritable folders and full disks -------------------------------------------------------

@@ -12,11 +12,10 @@ Backends yield ``(chunk_index, result)`` as chunks finish:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import multiprocessing
-import os
-import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -33,11 +32,6 @@ from model.sweeps.signals import SIGNAL_COLUMNS, run_signals
 
 #: Times a chunk is resubmitted after its worker died before its runs are recorded failed.
 CHUNK_RETRIES = 2
-#: Fault injection for tests: ``"RUN_ID:MARKER"`` makes a worker process kill itself (SIGKILL)
-#: as it starts run RUN_ID, once (it creates the file MARKER first, and spares the run if the
-#: file exists); ``"RUN_ID:"`` makes it die every time; entries are separated by commas.
-#: Ignored outside worker processes.
-CRASH_HOOK = "CREW_SWEEP_TEST_CRASH"
 
 
 @dataclass(frozen=True)
@@ -177,33 +171,32 @@ def keep_series(series: pd.DataFrame, run_id: int, settings: RunSettings) -> pd.
     return kept
 
 
-def execute_chunk(tasks: Sequence[RunTask], settings: RunSettings) -> ChunkResult:
-    """Run a chunk of runs (in a worker); failures are rows, never exceptions."""
+#: What runs one scenario: ``(task, settings) -> (row, kept series or None)``, like
+#: :func:`execute_run` (which never raises). To reach worker processes it must be picklable:
+#: a module-level function or an instance of a module-level class.
+RunFunction = Callable[[RunTask, RunSettings], tuple[dict[str, Any], pd.DataFrame | None]]
+
+
+def execute_chunk(
+    tasks: Sequence[RunTask], settings: RunSettings, run_one: RunFunction = execute_run
+) -> ChunkResult:
+    """Run a chunk of runs (in a worker) with ``run_one``; failures are rows, never
+    exceptions. Tests inject faults (a worker that dies, a run that hangs) through
+    ``run_one``."""
     rows, series = [], []
     for task in tasks:
-        _crash_hook(task.run_id)
-        row, kept = execute_run(task, settings)
+        row, kept = run_one(task, settings)
         rows.append(row)
         if kept is not None:
             series.append(kept)
     return ChunkResult(rows, pd.concat(series, ignore_index=True) if series else None)
 
 
-def _crash_hook(run_id: int) -> None:
-    """Die like a killed worker if :data:`CRASH_HOOK` names this run (tests only)."""
-    hook = os.environ.get(CRASH_HOOK)
-    if not hook or multiprocessing.parent_process() is None:
-        return
-    for entry in hook.split(","):
-        target, _, marker = entry.partition(":")
-        if target.strip() != str(run_id):
-            continue
-        if marker:
-            try:
-                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            except FileExistsError:
-                return
-        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+def chunk_function(run_one: RunFunction | None = None) -> Executor:
+    """The chunk function that runs each run with ``run_one`` (default :func:`execute_run`)."""
+    if run_one is None or run_one is execute_run:
+        return execute_chunk
+    return functools.partial(execute_chunk, run_one=run_one)
 
 
 def warm_up() -> None:
@@ -279,7 +272,7 @@ def execute(
     dask_processes
         With ``dask="local"``: processes (the default) or threads in this process.
     function
-        The chunk function (tests substitute a synthetic one).
+        The chunk function (see :func:`chunk_function`; tests substitute a synthetic one).
     """
     if not chunks:
         return
@@ -481,6 +474,8 @@ __all__ = [
     "ChunkResult",
     "RunSettings",
     "RunTask",
+    "RunFunction",
+    "chunk_function",
     "chunked",
     "execute",
     "execute_chunk",

@@ -25,7 +25,15 @@ from model.sweeps.results import (
     write_manifest,
     write_table,
 )
-from model.sweeps.runner import RunSettings, RunTask, chunked, execute, plan_runs
+from model.sweeps.runner import (
+    RunFunction,
+    RunSettings,
+    RunTask,
+    chunk_function,
+    chunked,
+    execute,
+    plan_runs,
+)
 from model.sweeps.spec import Experiment, SpecError
 
 EXTRA_PACKAGES = ("dask", "distributed", "SALib", "tqdm", "matplotlib")
@@ -72,6 +80,7 @@ def run_sweep(
     progress: bool = False,
     tasks: list[RunTask] | None = None,
     extra_manifest: dict[str, Any] | None = None,
+    run_one: RunFunction | None = None,
 ) -> SweepReport:
     """Run (or resume) an experiment into ``out``.
 
@@ -102,6 +111,9 @@ def run_sweep(
         The runs (default: the experiment's grid or samples times replicates).
     extra_manifest
         More entries for the manifest (e.g. a sensitivity design).
+    run_one
+        What runs one scenario (default :func:`model.sweeps.runner.execute_run`); tests
+        inject faults through it. Picklable, to reach worker processes.
     """
     started = time.perf_counter()
     folder = Path(out)
@@ -141,7 +153,10 @@ def run_sweep(
     ran = 0
     bar = _progress(len(tasks), len(done_ids), failed, progress)
     try:
-        for _, result in execute(chunks, settings, workers, dask, dask_processes):
+        function = chunk_function(run_one)
+        for _, result in execute(
+            chunks, settings, workers, dask, dask_processes, function=function
+        ):
             with _writing(folder, ran):
                 store.write(result.rows, result.series, experiment.series)
             n_failed = sum(bool(r.get("failed")) for r in result.rows)
