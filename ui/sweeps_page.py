@@ -22,6 +22,8 @@ from model.analysis import (
     probability_curve_figure,
     varied_parameters,
 )
+from ui.store import TabState, tab_state
+from ui.tab_id import TabId
 
 
 def results_root() -> Path:
@@ -55,11 +57,38 @@ def read_sweep(folder: str) -> tuple[pd.DataFrame | None, dict[str, Any] | None,
 
 
 @solara.component
-def SweepsPage() -> solara.Element:
+def SweepsPage(tab_id: str | None = None) -> solara.Element:
+    """The Sweeps page of one tab; the chosen folder is kept in the tab's stored state.
+
+    Args:
+        tab_id: The tab's id; None (the route) reads it from the browser's sessionStorage.
+    """
+    browser_id, set_browser_id = solara.use_state(None)
+    key = tab_id or browser_id
+    with solara.Column(gap="0px") as main:
+        if tab_id is None:
+            TabId(on_tab_id=set_browser_id)
+        if key is None:
+            solara.Text("Loading…", classes=["sweeps-loading"])
+        else:
+            SweepsView(tab_state(key))
+    return main
+
+
+@solara.component
+def SweepsView(tab: TabState) -> solara.Element:
     """Choose a sweep folder, an outcome and parameters; show the phase diagram and curves."""
     root = results_root()
     folders = sweep_folders(root)
-    folder, set_folder = solara.use_state(str(root / folders[0]) if folders else "")
+    default = str(root / folders[0]) if folders else ""
+    folder, set_folder_state = solara.use_state(
+        tab.sweeps_folder if tab.sweeps_folder is not None else default
+    )
+
+    def set_folder(value: str) -> None:
+        tab.sweeps_folder = value
+        set_folder_state(value)
+
     runs, manifest, problem = solara.use_memo(lambda: read_sweep(folder), [folder])
     x, set_x = solara.use_state(None)
     y, set_y = solara.use_state(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import ipyvuetify as v
 import pytest
@@ -11,12 +12,16 @@ from solara.components.echarts import EchartsWidget
 
 from tests.ui.helpers import click, html_text, status
 from ui.main_page import Page
-from ui.session import Session, check_settings, default_settings
+from ui.session import Session, check_settings, default_settings, smallest_crew
+
+
+def new_tab() -> str:
+    return uuid.uuid4().hex
 
 
 @pytest.fixture
 def page():
-    box, rc = solara.render(Page(), handle_error=False)
+    box, rc = solara.render(Page(tab_id=new_tab()), handle_error=False)
     yield rc
     rc.close()
 
@@ -99,7 +104,7 @@ def test_a_message_coming_and_going_keeps_the_views(page):
 
 
 def test_reset_with_a_new_seed_gives_a_new_model(page):
-    seed_box = page.find(v.TextField, label="Seed (whole number >= 0)")
+    seed_box = page.find(v.TextField, label="Seed (whole number, 0 or more)")
     seed_box.assert_single()
     click(page, "Step")
     first = html_text(page)
@@ -111,9 +116,9 @@ def test_reset_with_a_new_seed_gives_a_new_model(page):
 
 
 def set_crew(page, text: str) -> None:
-    crew = page.find(v.TextField, label="Crew size (1 to 20,000)")
-    crew.widget.v_model = text
-    crew.widget.fire_event("focusout")
+    (crew,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Crew size")]
+    crew.v_model = text
+    crew.fire_event("focusout")
 
 
 def alerts(page) -> str:
@@ -122,16 +127,36 @@ def alerts(page) -> str:
 
 def test_out_of_range_settings_show_a_message_and_disable_reset(page):
     set_crew(page, "0")
-    assert "Cannot build this ship: n_crew=0 is invalid" in alerts(page)
+    assert "Reset is off: Crew size 0 is invalid" in alerts(page)
     assert page.find(v.Btn, children=["Reset"]).widget.disabled
 
 
-def test_a_combination_only_the_model_rejects_is_a_message_and_keeps_the_ship(page):
+def test_a_crew_below_the_smallest_that_starts_names_crew_size_and_keeps_the_ship(page):
     click(page, "Step")
-    set_crew(page, "30")  # too few voters for the recorded 49-vote margin
-    click(page, "Reset")
-    assert "referendum_margin=49 is invalid" in alerts(page)
+    smallest = smallest_crew(default_settings())
+    assert smallest is not None and smallest > 1  # with the recorded 49-vote margin
+    set_crew(page, str(smallest - 1))
+    assert f"raise Crew size to at least {smallest}" in alerts(page)
+    assert "referendum_margin" not in alerts(page) and "captain_private_belief" not in alerts(page)
+    assert page.find(v.Btn, children=["Reset"]).widget.disabled
     assert day_of(page) == 1  # the old ship is still shown
+    labels = [str(w.label) for w in page.find(v.TextField).widgets]
+    assert f"Crew size (people, {smallest} to 20,000)" in labels
+
+
+def test_pending_settings_are_marked_until_reset_and_strategy_acts_at_once(page):
+    def marks() -> list[str]:
+        return [str(w.children) for w in page.find(v.Html).widgets if "changed" in str(w.children)]
+
+    assert marks() == []
+    set_crew(page, "400")
+    assert any("changed — Reset to apply" in m for m in marks())
+    strategy = page.find(v.Select, label="Captain's strategy").widget
+    strategy.v_model = "candid"
+    assert "strategy now candid" in html_text(page)  # logged at once, no Reset
+    click(page, "Reset")
+    assert marks() == []
+    assert "400 aboard" in status(page)
 
 
 def test_play_advances_and_pause_stops(page):
@@ -150,8 +175,8 @@ def test_play_advances_and_pause_stops(page):
 
 
 def test_each_page_has_its_own_model():
-    _, one = solara.render(Page(), handle_error=False)
-    _, two = solara.render(Page(), handle_error=False)
+    _, one = solara.render(Page(tab_id=new_tab()), handle_error=False)
+    _, two = solara.render(Page(tab_id=new_tab()), handle_error=False)
     click(one, "Step")
     assert day_of(one) == 1 and day_of(two) == 0
     one.close()
@@ -164,6 +189,6 @@ def test_session_turns_bad_input_into_messages():
     assert "is invalid" in session.reset({**default_settings(), "seed": -3})
     assert session.model.p.n_crew == 300  # the old ship is kept
     assert check_settings({**default_settings(), "initial_trust": 2.0}).startswith(
-        "initial_trust=2.0 is invalid"
+        "Trust in the captain at day 0 2.0 is invalid"
     )
     assert check_settings(default_settings()) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -42,7 +44,7 @@ def results(tmp_path_factory):
 def test_sweeps_page_draws_the_phase_diagram_and_curves(results, monkeypatch):
     monkeypatch.setenv("CREW_RESULTS", str(results))
     assert sweep_folders(results) == ["not_a_sweep", "tiny"]
-    _, rc = solara.render(SweepsPage(), handle_error=False)
+    _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
     folder = rc.find(v.TextField, label="Result folder")
     folder.widget.v_model = str(results / "tiny")
     folder.widget.fire_event("focusout")
@@ -57,7 +59,7 @@ def test_sweeps_page_draws_the_phase_diagram_and_curves(results, monkeypatch):
 
 def test_a_folder_that_is_not_a_sweep_is_a_message(results, monkeypatch):
     monkeypatch.setenv("CREW_RESULTS", str(results))
-    _, rc = solara.render(SweepsPage(), handle_error=False)
+    _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
     folder = rc.find(v.TextField, label="Result folder")
     folder.widget.v_model = str(results / "not_a_sweep")
     folder.widget.fire_event("focusout")
