@@ -166,7 +166,7 @@ def RunControls(
                 on_value=set_days,
                 continuous_update=True,
                 classes=["crew-days"],
-                style={"max-width": "70px"},
+                style={"max-width": "90px"},
             )
             solara.Button(
                 f"Step {days} days" if isinstance(days, int) else "Step N days",
@@ -174,13 +174,14 @@ def RunControls(
                 classes=["crew-step-n"],
                 disabled=playing.value or not isinstance(days, int) or days < 1,
             )
+        with solara.Row(gap="6px", style={"align-items": "center"}):
             solara.InputInt(
                 "day",
                 value=target,
                 on_value=set_target,
                 continuous_update=True,
                 classes=["crew-target"],
-                style={"max-width": "70px"},
+                style={"max-width": "90px"},
             )
             solara.Button(
                 f"Run to day {target}" if isinstance(target, int) else "Run to day X",

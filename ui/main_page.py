@@ -139,7 +139,7 @@ def ShipPage(tab: TabState) -> solara.Element:
                 "flex": "none",
                 "position": "sticky",
                 "top": "0px",
-                "max-height": "100vh",
+                "max-height": "calc(100vh - 124px)",
                 "overflow-y": "auto",
                 "z-index": "3",
                 "background": "white",
@@ -195,7 +195,9 @@ def Views(
             if message:
                 solara.Warning(message, classes=["ui-message"], dense=True)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            with solara.Card("Ship map", style={"max-width": "800px"}):
+            with solara.Card(
+                "Ship map", style={"max-width": "800px", "flex": "1 1 420px", "min-width": "0"}
+            ):
                 Guarded("ship map", lambda: ShipMap(model, version), version)
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(

@@ -43,7 +43,7 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ship-map-svg" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        'style="font-family: sans-serif; font-size: 10px">'
+        'style="font-family: sans-serif; font-size: 10px; max-width: 100%; height: auto">'
     ]
     label_every = max(1, math.ceil(18 / w))
     for s in range(n_sec):
