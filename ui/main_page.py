@@ -202,7 +202,7 @@ def Views(
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(
                     "interventions",
-                    lambda: Interventions(session, version, on_done=changed),
+                    lambda: Interventions(tab, version, on_done=changed),
                     version,
                 )
                 solara.HTML(tag="div", style={"height": "8px"})

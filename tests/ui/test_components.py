@@ -13,6 +13,7 @@ from solara.components.echarts import EchartsWidget
 from tests.ui.helpers import click, html_text, status
 from ui.main_page import Page
 from ui.session import Session, check_settings, default_settings, smallest_crew
+from ui.store import tab_state
 
 
 def new_tab() -> str:
@@ -21,7 +22,9 @@ def new_tab() -> str:
 
 @pytest.fixture
 def page():
-    box, rc = solara.render(Page(tab_id=new_tab()), handle_error=False)
+    tab = new_tab()
+    box, rc = solara.render(Page(tab_id=tab), handle_error=False)
+    rc.tab_id = tab
     yield rc
     rc.close()
 
@@ -192,3 +195,32 @@ def test_session_turns_bad_input_into_messages():
         "Trust in the captain at day 0 2.0 is invalid"
     )
     assert check_settings(default_settings()) is None
+
+
+def test_the_breach_card_counts_are_the_models_events(page):
+    click(page, "Breach now")
+    for _ in range(7):
+        click(page, "Step")
+    html = html_text(page)
+    card = re.search(r'class="effect-card effect-breach"([^>]*)>([^<]*)<', html)
+    assert card is not None
+    attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', card.group(1)))
+    model = tab_state(page.tab_id).session.model
+    events = model.events()
+    breach_deaths = events[(events["kind"] == "death") & (events["cause"] == "breach")]
+    assert int(attrs["dead"]) == len(breach_deaths) == 3
+    filed = events[(events["kind"] == "requests") & events["day"].between(1, 7)]["count"].sum()
+    assert int(attrs["requests"]) == int(filed)
+    assert attrs["days"] == "7"
+    series = model.series()
+    assert f"→ {100 * series['support_continue'].iloc[7]:.1f}%" in card.group(2)
+    assert f"→ {series['cohesion'].iloc[7]:.2f}" in card.group(2)
+
+
+def test_more_deaths_than_live_in_a_section_says_the_limit_and_does_nothing(page):
+    deaths = page.find(v.TextField, label="Deaths").widget
+    deaths.v_model = "100000"
+    deaths.fire_event("focusout")
+    click(page, "Breach now")
+    assert "is more than a breach can kill" in alerts(page)
+    assert "hull breach" not in html_text(page)

@@ -136,3 +136,28 @@ def test_controls_stay_in_view_and_nothing_covers_them_at_1024x768(small_tab):
     assert "runs on Solara" not in page.inner_text("body")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-1024x768.png"))
+
+
+def test_the_breach_card_counts_equal_the_logged_events(small_tab):
+    page = small_tab
+    page.locator(".crew-breach").click()
+    page.wait_for_selector(".effect-card.effect-breach", timeout=TIMEOUT)
+    set_field(page, ".crew-days", "7")
+    page.locator(".crew-step-n").click()
+    wait_day(page, 7)
+    page.wait_for_selector('.effect-card.effect-breach[data-days="7"]', timeout=TIMEOUT)
+    card = page.locator(".effect-card.effect-breach").first
+    assert int(card.get_attribute("data-dead")) == 3
+    assert "3 dead" in card.inner_text() and "next 7 days" in card.inner_text()
+    # the log's rows, with the routine ones shown
+    page.locator(".event-log .v-input--checkbox input").first.check(force=True)
+    page.wait_for_selector(".event-log .event-requests", timeout=TIMEOUT)
+    rows = page.locator(".event-log .event-row").all_inner_texts()
+    deaths_day0 = [r for r in rows if r.split("\t")[0].strip() == "0" and "breach" in r]
+    assert len([r for r in deaths_day0 if "death" in r]) == 3
+    filed = sum(
+        int(re.search(r"(\d+) asked", r).group(1))
+        for r in rows
+        if "asked to change" in r and 1 <= int(r.split("\t")[0]) <= 7
+    )
+    assert int(card.get_attribute("data-requests")) == filed
