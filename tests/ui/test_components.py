@@ -11,6 +11,7 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from tests.ui.helpers import click, html_text, status
+from ui.charts import BREACH_LINE, series_options
 from ui.main_page import Page
 from ui.session import Session, check_settings, default_settings, smallest_crew
 from ui.store import tab_state
@@ -59,7 +60,7 @@ def test_breach_now_adds_deaths_to_the_log_and_changes_the_series(page):
         for m in s.get("markLine", {}).get("data", [])
         if m.get("xAxis") == 1
     ]
-    assert any(m["lineStyle"]["color"] == "#c00" for m in marks)  # the breach day, marked
+    assert any(m["lineStyle"]["color"] == BREACH_LINE for m in marks)  # the breach day, marked
 
 
 def test_call_referendum_shows_the_result(page):
@@ -224,3 +225,20 @@ def test_more_deaths_than_live_in_a_section_says_the_limit_and_does_nothing(page
     click(page, "Breach now")
     assert "is more than a breach can kill" in alerts(page)
     assert "hull breach" not in html_text(page)
+
+
+def test_every_referendum_is_marked_and_axes_are_titled():
+    session = Session.start({**default_settings(), "n_crew": 300})
+    for _ in range(3):
+        session.step(5)
+        session.call_referendum()
+    support, *rest = series_options(session.model)
+    pins = support["series"][0]["markPoint"]["data"]
+    held = [r for r in session.model.referendums if r.trigger != "recorded"]
+    assert len(held) == 3 and [p["coord"][0] for p in pins] == [r.day for r in held]
+    for option in [support, *rest]:
+        assert option["xAxis"]["name"] and option["yAxis"]["name"]
+    values = [v for _, v in support["series"][0]["data"]]
+    assert all(round(v, 1) == v for v in values)
+    last = series_options(session.model, window=5)[0]
+    assert last["xAxis"]["min"] == session.model.day - 5

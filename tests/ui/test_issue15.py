@@ -161,3 +161,29 @@ def test_the_breach_card_counts_equal_the_logged_events(small_tab):
         if "asked to change" in r and 1 <= int(r.split("\t")[0]) <= 7
     )
     assert int(card.get_attribute("data-requests")) == filed
+
+
+PINS_JS = """() => {
+  let e = document.querySelector('.charts [_echarts_instance_]');
+  while (e && !(e.__vue__ && e.__vue__.chart)) e = e.parentElement;
+  if (!e) return -1;
+  const option = e.__vue__.chart.getOption();
+  return option.series[0].markPoint ? option.series[0].markPoint.data.length : 0;
+}"""
+
+
+def test_every_referendum_is_marked_on_the_support_chart(small_tab):
+    page = small_tab
+    for n in range(1, 4):
+        page.locator(".crew-step").click()
+        wait_day(page, n)
+        page.locator(".crew-referendum").click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.event-log .event-referendum').length === {n + 1}",
+            timeout=TIMEOUT,
+        )
+    page.locator(".crew-step").click()  # the chart shows the days after too
+    wait_day(page, 4)
+    page.wait_for_function(f"({PINS_JS})() === 3", timeout=TIMEOUT)
+    held = page.locator(".event-log .event-referendum").count() - 1  # not the recorded one
+    assert page.evaluate(PINS_JS) == held == 3
