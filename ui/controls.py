@@ -8,6 +8,7 @@ disabled.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,8 +32,32 @@ SPEEDS = [1, 2, 5, 10, 30]
 
 
 def _help(name: str) -> str:
+    """The declared meaning in plain words: 'Micrometeorite impacts... (impacts a year, 0 to
+    1000)'; a unit of '1' (a share) or one that repeats the name is left out."""
     decl = describe(name)
-    return f"{decl['description']} ({decl['unit']}; valid {valid_text(decl)})"
+    unit = PLAIN_UNITS.get(str(decl["unit"]), str(decl["unit"]))
+    valid = re.sub(r"(\d)\.0\b", r"\1", valid_text(decl))
+    shown = f"{unit}, {valid}" if unit not in ("1", "", name) else valid
+    return f"{PLAIN.get(name, decl['description'])} ({shown})"
+
+
+#: What each strategy does (docs/ODD.md, 7.6).
+STRATEGIES = {
+    "silent": "Silent: the captain says nothing.",
+    "reassure": "Reassure: she tells the crew the mission is right, regularly and the day after "
+    "a breach.",
+    "candid": "Candid: she shares her own doubts, regularly and the day after a breach; honesty "
+    "earns trust.",
+    "memorial": "Memorial: she holds a memorial the day after any death.",
+}
+#: Plain-word meanings where the declaration uses the model's jargon.
+PLAIN = {
+    "influence_rate": "Each day, how far a person's belief moves toward the average belief of "
+    "the people they are close to (ties weighted by closeness)",
+    "petition_threshold": "Share of voters who must sign (ask to change their vote toward the "
+    "side that lost) before a new referendum is forced",
+}
+PLAIN_UNITS = {"1/day": "share a day", "impacts/year": "impacts a year"}
 
 
 PENDING = "changed — Reset to apply"
@@ -85,6 +110,11 @@ def ParameterPanel(
                 value=settings["captain_strategy"],
                 values=[s for s in strategies if s != "scripted"],
                 on_value=setter("captain_strategy"),
+            )
+            solara.Text(
+                STRATEGIES.get(settings["captain_strategy"], ""),
+                classes=["strategy-text"],
+                style={"font-size": "11px", "color": "#444", "display": "block"},
             )
             _mark("captain_strategy", pending)
         for name, (label, low, high, step) in SLIDERS.items():

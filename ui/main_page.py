@@ -16,6 +16,7 @@ import solara
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
+from ui.glossary import Glossary
 from ui.guard import Guarded
 from ui.interventions import Interventions
 from ui.network_view import NetworkView
@@ -191,6 +192,7 @@ def Views(
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version), version)
+        Glossary()
         with solara.Column(gap="0px"):  # always there, so a message shifts no view below
             if message:
                 solara.Warning(message, classes=["ui-message"], dense=True)

@@ -242,3 +242,14 @@ def test_every_referendum_is_marked_and_axes_are_titled():
     assert all(round(v, 1) == v for v in values)
     last = series_options(session.model, window=5)[0]
     assert last["xAxis"]["min"] == session.model.day - 5
+
+
+def test_the_glossary_quotes_docs_odd(page):
+    from ui.glossary import ODD, glossary
+
+    entries = glossary()
+    assert {"cohesion and morale collapse", "the captain's strategies", "belief"} <= set(entries)
+    odd = " ".join(ODD.read_text().split())
+    for passage in entries.values():
+        assert " ".join(passage.split()) in odd
+    assert "Morale collapse" in html_text(page)
