@@ -266,7 +266,7 @@ def series_options(
         frame,
         [
             ("mean trust", "#5e3c99", frame["mean_trust"].to_numpy()),
-            ("mean grief", "#b35806", frame["mean_grief"].to_numpy()),
+            ("mean grief", "#d01c8b", frame["mean_grief"].to_numpy()),
         ],
         marks,
         (0, 1),
@@ -278,7 +278,7 @@ def series_options(
         frame,
         [
             ("standing requests", "#762a83", frame["vote_change_requests"].to_numpy()),
-            ("petition signatures", "#b35806", frame["petition_signatures"].to_numpy()),
+            ("petition signatures", "#4d4d4d", frame["petition_signatures"].to_numpy()),
         ],
         marks,
         (0, None),

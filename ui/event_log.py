@@ -21,7 +21,7 @@ KIND_COLOUR = {
     "hazard": "#555",
     "referendum": "#2166ac",
     "mission": "#2166ac",
-    "petition": "#b35806",
+    "petition": "#4d4d4d",
     "requests": "#762a83",
     "memorial": "#1b7837",
     "message": "#555",

@@ -13,6 +13,8 @@ from ui.effects import breach_limit, cards_html, note
 from ui.store import TabState
 
 RANDOM = "random"
+#: The Breach button: dark, white text 12.6:1 (red meant five things on the old page).
+BREACH_BUTTON = "#333333"
 
 
 @solara.component
@@ -69,7 +71,12 @@ def Interventions(
                 classes=["breach-section"],
                 style={"max-width": "120px"},
             )
-            solara.Button("Breach now", on_click=breach, color="error", classes=["crew-breach"])
+            solara.Button(
+                "Breach now",
+                on_click=breach,
+                classes=["crew-breach"],
+                style={"background-color": BREACH_BUTTON, "color": "white"},
+            )
         with solara.Row(gap="6px", style={"align-items": "center"}):
             solara.Select(
                 "Tone",

@@ -24,6 +24,7 @@ from ui.session import IMMEDIATE
 from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
 from ui.store import TabState, tab_state
+from ui.style import PAGE_CSS
 from ui.tab_id import TabId
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
@@ -166,17 +167,6 @@ def ShipPage(tab: TabState) -> solara.Element:
 def pending_settings(panel: dict, ship: dict) -> list[str]:
     """Names of the settings on the panel that differ from the ship's (apply at Reset)."""
     return [k for k in panel if k not in IMMEDIATE and panel.get(k) != ship.get(k)]
-
-
-#: Page-wide styles: a visible focus ring, and the Solara badge out of the controls' way.
-PAGE_CSS = """
-.crew-page button:focus-visible, .crew-page input:focus-visible,
-.crew-page [tabindex]:focus-visible, .sweeps-page button:focus-visible,
-.sweeps-page input:focus-visible, .v-tab:focus-visible {
-  outline: 3px solid #1f4e9c !important; outline-offset: 2px;
-}
-.pending-mark { color: #8a4b00; font-size: 12px; font-weight: 600; }
-"""
 
 
 @solara.component

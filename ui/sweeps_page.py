@@ -22,6 +22,7 @@ from model.analysis import load_results, varied_parameters
 from model.parameters import describe
 from ui.session import LABELS
 from ui.store import TabState, tab_state
+from ui.style import PAGE_CSS
 from ui.tab_id import TabId
 
 
@@ -236,6 +237,7 @@ def SweepsView(tab: TabState) -> solara.Element:
 
     with solara.Column(classes=["sweeps-page"], style={"padding": "12px"}) as main:
         solara.Title("Crew cohesion · sweeps")
+        solara.Style(PAGE_CSS)
         solara.Markdown("## Sweep results")
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             if folders:

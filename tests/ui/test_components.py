@@ -253,3 +253,14 @@ def test_the_glossary_quotes_docs_odd(page):
     for passage in entries.values():
         assert " ".join(passage.split()) in odd
     assert "Morale collapse" in html_text(page)
+
+
+def test_text_colours_meet_wcag_aa_on_white():
+    from ui.colours import CONTINUE, DIVERT, contrast
+    from ui.event_log import KIND_COLOUR
+    from ui.interventions import BREACH_BUTTON
+
+    for colour in [CONTINUE, DIVERT, *KIND_COLOUR.values()]:
+        assert contrast(colour, "#ffffff") >= 4.5, colour
+    assert contrast("#ffffff", BREACH_BUTTON) >= 4.5
+    assert contrast("#d6604d", "#ffffff") < 4.5  # the check can fail: the old divert colour

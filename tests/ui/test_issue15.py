@@ -187,3 +187,18 @@ def test_every_referendum_is_marked_on_the_support_chart(small_tab):
     page.wait_for_function(f"({PINS_JS})() === 3", timeout=TIMEOUT)
     held = page.locator(".event-log .event-referendum").count() - 1  # not the recorded one
     assert page.evaluate(PINS_JS) == held == 3
+
+
+def test_focus_ring_is_visible_and_text_contrast_passes_axe(small_tab):
+    page = small_tab
+    page.locator(".crew-step").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # keyboard focus, so :focus-visible applies
+    width = page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
+    assert float(width.replace("px", "")) >= 2
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": ["color-contrast"]})
+    assert result.response["passes"], "axe ran no contrast check"
+    bad = [n["target"] for v in result.response["violations"] for n in v["nodes"]]
+    assert bad == []
