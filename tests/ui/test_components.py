@@ -264,3 +264,18 @@ def test_text_colours_meet_wcag_aa_on_white():
         assert contrast(colour, "#ffffff") >= 4.5, colour
     assert contrast("#ffffff", BREACH_BUTTON) >= 4.5
     assert contrast("#d6604d", "#ffffff") < 4.5  # the check can fail: the old divert colour
+
+
+def test_strategy_and_breach_risk_change_the_running_ship():
+    session = Session.start({**default_settings(), "n_crew": 300})
+    model = session.model
+    assert session.apply_now("captain_strategy", "silent") is None
+    assert model.leadership.strategy == "silent" and model.p.captain_strategy == "silent"
+    assert session.apply_now("impact_rate", 12.0) is None
+    assert model.breaches.current_rate == pytest.approx(12.0 * model.p.penetration_probability)
+    kinds = model.events()["kind"].tolist()
+    assert kinds[-2:] == ["strategy", "hazard"]
+    assert "Captain's strategy" in session.apply_now("captain_strategy", "loud")
+    assert model.leadership.strategy == "silent"  # a refused change leaves the ship as it was
+    model.run(20)  # silent: the captain sends no routine message
+    assert not (model.events()["detail"].str.contains("(strategy)", regex=False)).any()
