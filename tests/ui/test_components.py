@@ -279,3 +279,15 @@ def test_strategy_and_breach_risk_change_the_running_ship():
     assert model.leadership.strategy == "silent"  # a refused change leaves the ship as it was
     model.run(20)  # silent: the captain sends no routine message
     assert not (model.events()["detail"].str.contains("(strategy)", regex=False)).any()
+
+
+def test_step_n_days_and_run_to_day(page):
+    days = page.find(v.TextField, label="days").widget
+    days.v_model = "4"
+    click(page, "Step 4 days")
+    assert day_of(page) == 4
+    target = page.find(v.TextField, label="day").widget
+    target.v_model = "9"
+    click(page, "Run to day 9")
+    assert day_of(page) == 9
+    assert page.find(v.Btn, children=["Run to day 9"]).widget.disabled  # already there
