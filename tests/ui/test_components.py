@@ -291,3 +291,18 @@ def test_step_n_days_and_run_to_day(page):
     click(page, "Run to day 9")
     assert day_of(page) == 9
     assert page.find(v.Btn, children=["Run to day 9"]).widget.disabled  # already there
+
+
+def test_the_ego_field_follows_a_new_ship(page):
+    def ego_field():
+        (w,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Ego network")]
+        return w
+
+    ego_field().v_model = "2500"
+    ego_field().fire_event("focusout")
+    set_crew(page, "300")
+    click(page, "Reset")
+    model = tab_state(page.tab_id).session.model
+    assert "0 to 299" in ego_field().label
+    assert ego_field().v_model == str(model.captain)
+    assert "is invalid" not in alerts(page)
