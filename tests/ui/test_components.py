@@ -306,3 +306,30 @@ def test_the_ego_field_follows_a_new_ship(page):
     assert "0 to 299" in ego_field().label
     assert ego_field().v_model == str(model.captain)
     assert "is invalid" not in alerts(page)
+
+
+def test_a_failed_reset_names_a_control_and_leaves_fields_and_ship_in_agreement(page, monkeypatch):
+    import ui.session
+
+    click(page, "Step")
+    set_crew(page, "500")
+
+    def refuse(settings):
+        raise ValueError("referendum_margin=49 is invalid: it cannot be reached")
+
+    monkeypatch.setattr(ui.session, "_build", refuse)
+    click(page, "Reset")
+    message = alerts(page)
+    assert "change Crew size or Seed" in message and "the ship was not rebuilt" in message
+    (crew,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Crew size")]
+    assert crew.v_model == "3000" and "3,000 aboard" in status(page)  # field = ship
+    assert day_of(page) == 1
+
+
+def test_memorial_and_message_leave_cards(page):
+    click(page, "Hold memorial")
+    click(page, "Captain's message")
+    html = html_text(page)
+    assert 'class="effect-card effect-memorial"' in html
+    assert 'class="effect-card effect-message"' in html
+    assert "message day 0 (reassure)" in html
