@@ -5,6 +5,7 @@ components live in the ``ui`` package; no model is built here, each tab builds i
 """
 
 import solara
+import solara.server.settings
 
 from ui.devserver import keep_libraries_loaded
 from ui.main_page import Page as ShipPage
@@ -16,3 +17,5 @@ routes = [
 ]
 
 keep_libraries_loaded()
+# The "This website runs on Solara" banner sat over the Interventions at 1024x768.
+solara.server.settings.theme.show_banner = False

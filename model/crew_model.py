@@ -380,6 +380,34 @@ class CrewModel(mesa.Model):
             )
         return started
 
+    def set_strategy(self, name: str) -> None:
+        """The captain follows strategy ``name`` from now on (logged as a ``strategy`` event)."""
+        self.p = self.p.replace(captain_strategy=name)
+        self.leadership.adopt(self.p)
+        self.log("strategy", f"captain's strategy now {name}", cause="intervention")
+
+    def set_breach_rate(
+        self, impact_rate: float | None = None, penetration_probability: float | None = None
+    ) -> None:
+        """Hull impacts a year and the share that breach, from now on (logged as ``hazard``)."""
+        changes = {
+            k: v
+            for k, v in (
+                ("impact_rate", impact_rate),
+                ("penetration_probability", penetration_probability),
+            )
+            if v is not None
+        }
+        self.p = self.p.replace(**changes)
+        self.leadership.p = self.p
+        self.breaches.rate_per_year = self.p.impact_rate * self.p.penetration_probability
+        self.log(
+            "hazard",
+            f"breach risk now {self.breaches.current_rate:.4f} a year "
+            f"({self.p.impact_rate:g} impacts a year, {self.p.penetration_probability:g} breach)",
+            cause="intervention",
+        )
+
     def call_referendum(self) -> ReferendumResult:
         """Hold a referendum now; returns its result (also appended to ``referendums``)."""
         return self._hold_referendum("captain")

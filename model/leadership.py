@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import strategies
-from model.parameters import parse_schedule
+from model.parameters import Parameters, parse_schedule
 
 if TYPE_CHECKING:
     from model.crew_model import CrewModel
@@ -45,9 +45,20 @@ class Leadership:
 
     def __init__(self, model: CrewModel) -> None:
         p = model.p
+        self.private_belief = p.captain_private_belief
+        self.framing_decay = 0.5 ** (1.0 / p.framing_half_life)
+        self.framing = 0.0
+        self.last_tone: str | None = None
+        self.last_message_day = -(10**9)
+        self.pending_response = False  # answer the latest deaths tomorrow
+        self.adopt(p)
+
+    def adopt(self, p: Parameters) -> None:
+        """Follow ``p.captain_strategy`` from now on (the strategy's effects, schedule and
+        routine), keeping what has been said and felt so far."""
+        self.p = p
         self.strategy = p.captain_strategy
         self.effects = strategies.get(self.strategy).resolved(p)
-        self.private_belief = p.captain_private_belief
         self.schedule = (
             dict(parse_schedule(p.captain_schedule)) if self.effects.follows_schedule else {}
         )
@@ -56,12 +67,6 @@ class Leadership:
             if self.effects.routine_interval
             else None
         )
-        self.framing_decay = 0.5 ** (1.0 / p.framing_half_life)
-        self.framing = 0.0
-        self.last_tone: str | None = None
-        self.last_message_day = -(10**9)
-        self.pending_response = False  # answer the latest deaths tomorrow
-        self.p = p
         self._tones: dict[str, strategies.Strategy] = {}  # resolved effects by tone
 
     # --- the day's leadership -----------------------------------------------------------

@@ -76,3 +76,14 @@ def test_today_shows_the_live_state_after_an_intervention():
     assert model.series().iloc[-1].equals(row_before)  # the collected day-2 record stays
     model.call_referendum()
     assert model.today["referendums"] == 1 and model.today["vote_change_requests"] == 0
+
+
+def test_switching_strategy_at_day_0_runs_as_if_built_with_it():
+    built = CrewModel(rng=12, n_crew=600, captain_strategy="candid", impact_rate=60.0)
+    switched = CrewModel(rng=12, n_crew=600, captain_strategy="reassure", impact_rate=60.0)
+    switched.set_strategy("candid")
+    built.run(60)
+    switched.run(60)
+    assert switched.series().equals(built.series())
+    logged = switched.events()
+    assert (logged.kind == "strategy").sum() == 1

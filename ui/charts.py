@@ -4,9 +4,11 @@ Solara 1.58 with solara-assets serves ECharts from the local server, so the char
 offline; building an option is a few milliseconds, which keeps a step's re-render cheap
 (a matplotlib PNG of the same four panels costs about half a second).
 
-Panels: support for continuing (50% line, last referendum), cohesion (collapse level,
-collapse day), trust and grief, vote-change requests and petition signatures. Days with
-deaths (grey) and breaches (red) are marked in every panel.
+Panels: support for continuing (50% line, a pin for every referendum), cohesion (collapse
+level, collapse day), trust and grief, standing vote-change requests and petition signatures.
+Days with deaths (grey) and breaches (black dashed) are marked in every panel and named in
+its legend; axes are titled with units; values are rounded (1 decimal for %, 2 for 0-1
+scales, whole people); a window shows the whole run or its last 30/90/365 days.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ui.colours import CONTINUE, DIVERT
 
 logger = logging.getLogger(__name__)
 
-PANEL_STYLE = {"style": "height: 230px; width: 440px;"}
+PANEL_STYLE = {"style": "height: 260px; width: 440px;"}
 #: Solara's watcher of a new option, which fails while ECharts is still loading.
 UNGUARDED = "      this.chart.setOption(this.option, true);\n    },\n  },"
 GUARDED = "      if (this.chart) this.chart.setOption(this.option, true);\n    },\n  },"
@@ -60,21 +62,54 @@ class Chart(EchartsWidget):
 GUARDED_TEMPLATE = guarded_template()
 
 
+#: Colours of the event lines (a legend entry each).
+DEATH_LINE = "#767676"
+BREACH_LINE = "#000000"
+#: Choices of the time window: label -> days (None: the whole run).
+WINDOWS = {"all days": None, "last 30 days": 30, "last 90 days": 90, "last 365 days": 365}
+REQUESTS_DEFINITION = (
+    "Vote-change requests: voters who have asked to change their recorded vote since the last "
+    "referendum (standing requests; each referendum clears them). Petition signatures: those "
+    "of them whose intention today is against the last referendum's outcome; at the petition "
+    "threshold a referendum follows."
+)
+
+
 def _marks(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Vertical marks: grey for days with deaths, red for days with breaches."""
+    """Vertical marks: grey for days with deaths, black dashed for days with breaches."""
     day = frame["day"].to_numpy()
     deaths = day[np.diff(frame["deaths"].to_numpy(), prepend=0) > 0]
     breaches = day[np.diff(frame["breaches"].to_numpy(), prepend=0) > 0]
     marks = [
-        {"xAxis": int(d), "lineStyle": {"color": "#aaa", "width": 1, "type": "solid"}}
+        {
+            "xAxis": int(d),
+            "name": "deaths",
+            "lineStyle": {"color": DEATH_LINE, "width": 1, "type": "solid"},
+        }
         for d in deaths
         if d not in set(breaches)
     ]
     marks += [
-        {"xAxis": int(d), "lineStyle": {"color": "#c00", "width": 2, "type": "solid"}}
+        {
+            "xAxis": int(d),
+            "name": "breach",
+            "lineStyle": {"color": BREACH_LINE, "width": 2, "type": "dashed"},
+        }
         for d in breaches
     ]
     return marks
+
+
+def _legend_only(name: str, colour: str, dashed: bool = False) -> dict[str, Any]:
+    """An empty series whose only job is a legend entry for the event lines."""
+    return {
+        "name": name,
+        "type": "line",
+        "data": [],
+        "color": colour,
+        "lineStyle": {"type": "dashed" if dashed else "solid"},
+        "showSymbol": False,
+    }
 
 
 def _panel(
@@ -85,17 +120,25 @@ def _panel(
     y_range: tuple[float | None, float | None] = (None, None),
     levels: list[tuple[str, float, str]] = (),
     points: list[dict[str, Any]] = (),
+    y_name: str = "",
+    decimals: int = 2,
+    first_day: int = 0,
+    dashed: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     day = frame["day"].to_numpy().tolist()
     series = []
     for i, (name, colour, values) in enumerate(lines):
+        data = [
+            [d, int(round(float(v))) if decimals == 0 else round(float(v), decimals)]
+            for d, v in zip(day, values, strict=True)
+        ]
         entry: dict[str, Any] = {
             "name": name,
             "type": "line",
             "showSymbol": False,
             "color": colour,
-            "lineStyle": {"width": 2},
-            "data": [[d, round(float(v), 4)] for d, v in zip(day, values, strict=True)],
+            "lineStyle": {"width": 2, "type": "dashed" if name in dashed else "solid"},
+            "data": data,
         }
         if i == 0:
             entry["markLine"] = {
@@ -108,96 +151,139 @@ def _panel(
                         "yAxis": v,
                         "name": n,
                         "lineStyle": {"color": c, "type": "dashed"},
-                        "label": {"show": True, "formatter": n, "position": "insideEndTop"},
+                        "label": {"show": True, "formatter": n, "position": "insideStartTop"},
                     }
                     for n, v, c in levels
                 ],
             }
             if points:
-                entry["markPoint"] = {"data": list(points), "symbolSize": 40}
+                entry["markPoint"] = {
+                    "data": list(points),
+                    "symbol": "pin",
+                    "symbolSize": 34,
+                    "label": {"fontSize": 9, "color": "#fff"},
+                }
         series.append(entry)
+    if marks:
+        series.append(_legend_only("deaths (grey lines)", DEATH_LINE))
+        series.append(_legend_only("breach (dashed lines)", BREACH_LINE, dashed=True))
     low, high = y_range
+    last = max(int(day[-1]), 1)
     return {
         "animation": False,
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0, "textStyle": {"fontSize": 11}},
-        "grid": {"left": 48, "right": 16, "top": 30, "bottom": 48},
+        "grid": {"left": 56, "right": 24, "top": 40, "bottom": 64},
         "xAxis": {
             "type": "value",
-            "name": "day",
-            "nameLocation": "end",
-            "min": 0,
-            "max": max(int(day[-1]), 1),
+            "name": "day of the run",
+            "nameLocation": "middle",
+            "nameGap": 22,
+            "min": min(max(first_day, 0), last - 1),
+            "minInterval": 1,
+            "max": last,
         },
-        "yAxis": {"type": "value", "min": low, "max": high, "scale": low is None},
+        "yAxis": {
+            "type": "value",
+            "name": y_name,
+            "nameLocation": "middle",
+            "nameGap": 40,
+            "min": low,
+            "max": high,
+            "scale": low is None,
+        },
         "series": series,
     }
 
 
-def series_options(model: CrewModel, frame: pd.DataFrame | None = None) -> list[dict[str, Any]]:
-    """ECharts options of the four time-series panels of the run so far."""
-    frame = model.series() if frame is None else frame
-    marks = _marks(frame)
-    held = model.held_referendums
+def referendum_points(model: CrewModel) -> list[dict[str, Any]]:
+    """A pin for every referendum held during the run, at its share of votes for continuing."""
     points = []
-    if held:
-        last = held[-1]
-        votes = max(last.continue_votes + last.divert_votes, 1)
-        points = [
+    for result in model.held_referendums:
+        votes = max(result.continue_votes + result.divert_votes, 1)
+        points.append(
             {
-                "name": "referendum",
-                "coord": [last.day, round(100 * last.continue_votes / votes, 2)],
-                "value": f"{last.outcome} {last.margin:+d}",
-                "itemStyle": {"color": CONTINUE if last.outcome == "continue" else DIVERT},
+                "name": f"referendum day {result.day}",
+                "coord": [result.day, round(100 * result.continue_votes / votes, 1)],
+                "value": "C" if result.outcome == "continue" else "D",
+                "itemStyle": {"color": CONTINUE if result.outcome == "continue" else DIVERT},
             }
-        ]
-    cohesion_levels = [("collapse level", model.p.collapse_level, "#c00")]
+        )
+    return points
+
+
+def series_options(
+    model: CrewModel, frame: pd.DataFrame | None = None, window: int | None = None
+) -> list[dict[str, Any]]:
+    """ECharts options of the four time-series panels of the run so far.
+
+    Args:
+        model: The ship.
+        frame: Its series (``model.series()`` when None).
+        window: Show only the last ``window`` days (None: the whole run).
+    """
+    frame = model.series() if frame is None else frame
+    first_day = 0 if window is None else model.day - window
+    marks = _marks(frame)
+    points = referendum_points(model)
+    cohesion_levels = [("collapse level", model.p.collapse_level, "#000")]
     support = _panel(
-        "Support for continuing (%)",
+        "Support for continuing (C/D pins: referendums)",
         frame,
         [("support", CONTINUE, 100 * frame["support_continue"].to_numpy())],
         marks,
         (0, 100),
         [("50%", 50.0, "#000")],
         points,
+        y_name="% of voters",
+        decimals=1,
+        first_day=first_day,
     )
     cohesion = _panel(
-        "Cohesion",
+        "Cohesion (collapse: below the level for days)",
         frame,
         [("cohesion", "#1b7837", frame["cohesion"].to_numpy())],
         marks,
         (0, 1),
         cohesion_levels,
+        y_name="cohesion (0 to 1)",
+        first_day=first_day,
     )
     if model.collapse_day is not None:
         cohesion["series"][0]["markLine"]["data"].append(
             {
                 "xAxis": model.collapse_day,
                 "name": "morale collapsed",
-                "lineStyle": {"color": "#c00", "width": 3, "type": "dotted"},
+                "lineStyle": {"color": "#000", "width": 3, "type": "dotted"},
                 "label": {"show": True, "formatter": "collapse", "position": "end"},
             }
         )
     mood = _panel(
-        "Trust and grief",
+        "Trust and grief (crew means)",
         frame,
         [
             ("mean trust", "#5e3c99", frame["mean_trust"].to_numpy()),
-            ("mean grief", "#e66101", frame["mean_grief"].to_numpy()),
+            ("mean grief", "#d01c8b", frame["mean_grief"].to_numpy()),
         ],
         marks,
         (0, 1),
+        y_name="mean (0 to 1)",
+        first_day=first_day,
     )
     petition = _panel(
-        "Vote-change requests and petition",
+        "Standing vote-change requests and petition",
         frame,
         [
-            ("vote-change requests", "#762a83", frame["vote_change_requests"].to_numpy()),
-            ("petition signatures", "#b35806", frame["petition_signatures"].to_numpy()),
+            ("standing requests", "#762a83", frame["vote_change_requests"].to_numpy()),
+            ("petition signatures", "#4d4d4d", frame["petition_signatures"].to_numpy()),
         ],
         marks,
         (0, None),
+        y_name="voters",
+        decimals=0,
+        first_day=first_day,
+        dashed=("petition signatures",),
     )
     return [support, cohesion, mood, petition]
 
@@ -222,21 +308,39 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
         "xAxis": {
             "type": "category",
             "data": [f"{e:.3f}" for e in edges[:-1]],
-            "name": "belief",
+            "name": "belief (0 divert to 1 continue)",
+            "nameLocation": "middle",
+            "nameGap": 24,
             "axisLabel": {"interval": 9},
         },
-        "yAxis": {"type": "value", "name": "crew"},
+        "yAxis": {"type": "value", "name": "people", "nameLocation": "middle", "nameGap": 36},
         "series": [{"type": "bar", "data": bars, "barCategoryGap": "5%"}],
     }
 
 
 @solara.component
 def Charts(model: CrewModel, version: int) -> solara.Element:
-    """The four time-series panels and the belief histogram."""
-    panels = solara.use_memo(lambda: series_options(model), [id(model), version])
+    """The four time-series panels, the belief histogram, a time window and the definitions."""
+    window, set_window = solara.use_state("all days")
+    panels = solara.use_memo(
+        lambda: series_options(model, window=WINDOWS[window]), [id(model), version, window]
+    )
     histogram = solara.use_memo(lambda: histogram_option(model), [id(model), version])
-    with solara.Row(classes=["charts"], style={"flex-wrap": "wrap"}, gap="4px") as main:
-        for option in panels:
-            Chart.element(option=option, attributes=PANEL_STYLE)
-        Chart.element(option=histogram, attributes=PANEL_STYLE)
+    with solara.Column(gap="4px") as main:
+        solara.ToggleButtonsSingle(
+            value=window,
+            values=list(WINDOWS),
+            on_value=set_window,
+            dense=True,
+            classes=["chart-window"],
+        )
+        with solara.Row(classes=["charts"], style={"flex-wrap": "wrap"}, gap="4px"):
+            for option in panels:
+                Chart.element(option=option, attributes=PANEL_STYLE)
+            Chart.element(option=histogram, attributes=PANEL_STYLE)
+        solara.Text(
+            REQUESTS_DEFINITION,
+            classes=["requests-definition"],
+            style={"font-size": "12px", "color": "#444"},
+        )
     return main

@@ -14,12 +14,14 @@ from model import CrewModel
 SHOWN = 200
 ROUTINE = ("requests", "birth")
 KIND_COLOUR = {
-    "death": "#b00",
-    "breach": "#b00",
+    "death": "#444",
+    "breach": "#000",
     "collapse": "#b00",
+    "strategy": "#1b5e20",
+    "hazard": "#555",
     "referendum": "#2166ac",
     "mission": "#2166ac",
-    "petition": "#b35806",
+    "petition": "#4d4d4d",
     "requests": "#762a83",
     "memorial": "#1b7837",
     "message": "#555",
@@ -36,17 +38,37 @@ def recent_events(events: pd.DataFrame, routine: bool = False, limit: int = SHOW
     return events.iloc[::-1].head(limit)
 
 
+#: Routine rows: one row per day and kind for these (kind, detail) pairs, with a count.
+GROUPED = {("birth", None), ("death", "background")}
+
+
+def grouped(events: pd.DataFrame) -> list[tuple[int, str, str, int]]:
+    """(day, kind, detail, n): consecutive births of a day, and background deaths of a day,
+    become one row with their count; every other event stays one row."""
+    out: list[tuple[int, str, str, int]] = []
+    for day, kind, detail in zip(events["day"], events["kind"], events["detail"], strict=True):
+        routine = (kind, None) in GROUPED or (kind, detail) in GROUPED
+        same = out and out[-1][:2] == (day, kind) and (kind == "birth" or out[-1][2] == detail)
+        if routine and same:
+            first = "births" if kind == "birth" else detail
+            out[-1] = (day, kind, first, out[-1][3] + 1)
+        else:
+            out.append((day, kind, detail, 1))
+    return out
+
+
 def event_table_html(events: pd.DataFrame) -> str:
     """The events as an HTML table (one row per event, class ``event-<kind>``)."""
     if events.empty:
         return '<p class="event-log-empty">No events yet.</p>'
     rows = []
-    for day, kind, detail in zip(events["day"], events["kind"], events["detail"], strict=True):
+    for day, kind, detail, n in grouped(events):
         colour = KIND_COLOUR.get(kind, "#333")
+        text = escape(str(detail)) + (f" ×{n}" if n > 1 else "")
         rows.append(
-            f'<tr class="event-row event-{escape(kind)}"><td style="text-align:right;'
-            f'padding-right:8px">{day}</td><td style="color:{colour};font-weight:bold;'
-            f'padding-right:8px">{escape(kind)}</td><td>{escape(str(detail))}</td></tr>'
+            f'<tr class="event-row event-{escape(kind)}" data-n="{n}"><td style="text-align:'
+            f'right;padding-right:8px">{day}</td><td style="color:{colour};font-weight:bold;'
+            f'padding-right:8px">{escape(kind)}</td><td>{text}</td></tr>'
         )
     return (
         '<table class="event-table" style="font-size:13px;border-collapse:collapse">'

@@ -1,7 +1,8 @@
 """The main page: watch and steer one ship's referendum dynamics.
 
-Each browser tab renders :func:`Page` afresh and so builds its own :class:`Session` (the model
-is never built at import time). ``version`` counts changes to the model; components memoise
+Each browser tab has its own :class:`ui.store.TabState` (ship, settings, speed), kept on the
+server under the tab's sessionStorage id, so a page switch or a reload finds it again (the
+model is never built at import time). ``version`` counts changes to the model; components memoise
 on it, so a Step re-renders each view once.
 """
 
@@ -15,12 +16,16 @@ import solara
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
+from ui.glossary import Glossary
 from ui.guard import Guarded
 from ui.interventions import Interventions
 from ui.network_view import NetworkView
-from ui.session import Session, default_settings
+from ui.session import IMMEDIATE
 from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
+from ui.store import TabState, tab_state
+from ui.style import PAGE_CSS
+from ui.tab_id import TabId
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
 #: intervention) get their turn. With one day per update Play makes 4 days a second.
@@ -33,17 +38,38 @@ PLAY_WAIT = 5.0
 
 
 @solara.component
-def Page() -> solara.Element:
-    """The whole page for one tab."""
-    session = solara.use_memo(Session, [])
-    version = solara.use_reactive(0)
+def Page(tab_id: str | None = None) -> solara.Element:
+    """The whole page for one tab: its state comes from the store, keyed by the tab's id.
+
+    Args:
+        tab_id: The tab's id; None (the route) reads it from the browser's sessionStorage.
+    """
+    browser_id, set_browser_id = solara.use_state(None)
+    key = tab_id or browser_id
+    with solara.Column(gap="0px") as main:
+        if tab_id is None:
+            TabId(on_tab_id=set_browser_id)
+        if key is None:
+            solara.Text("Loading the ship…", classes=["crew-loading"])
+        else:
+            ShipPage(tab_state(key))
+    return main
+
+
+@solara.component
+def ShipPage(tab: TabState) -> solara.Element:
+    """The ship page over one tab's stored state (a switch or reload reattaches to it)."""
+    session = tab.session
+    token = solara.use_memo(object, [])
+    tab.owner = token  # this page drives the tab now; an older page's Play stops
+    version = solara.use_reactive(session.changes)
     message = solara.use_reactive(None)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(5)
-    settings = solara.use_reactive(default_settings())
+    speed = solara.use_reactive(tab.speed)
+    settings = solara.use_reactive(dict(tab.settings))
 
     if session.model is None and session.error is None:
-        session.reset(settings.value)
+        session.reset(tab.settings)
 
     def changed(error: str | None = None) -> None:
         message.set(error)
@@ -51,19 +77,45 @@ def Page() -> solara.Element:
         # once never collapse into one (which would leave the page a change behind).
         version.set(session.next_version())
 
-    def step() -> None:
-        changed(session.step(1))
+    def set_settings(new: dict) -> None:
+        error = None
+        if session.model is not None:
+            for name in IMMEDIATE:
+                if new.get(name) != settings.value.get(name) and new.get(name) != (
+                    session.settings.get(name)
+                ):
+                    error = session.apply_now(name, new[name]) or error
+        tab.settings = dict(new)
+        settings.set(dict(new))
+        if error is not None or session.model is not None:
+            changed(error)
+
+    def set_speed(value: int) -> None:
+        tab.speed = value
+        speed.set(value)
+
+    def step(days: int = 1) -> None:
+        changed(session.step(days))
+
+    def run_to(day: int) -> None:
+        changed(session.run_to(day))
 
     def reset() -> None:
         playing.set(False)
         with session.lock:
             error = session.reset(settings.value)
+        if error is None:
+            tab.cards.clear()
+        else:  # the fields show the ship that is still running
+            error += " (the ship was not rebuilt: the settings show its values again)"
+            tab.settings = dict(session.settings)
+            settings.set(dict(session.settings))
         changed(error)
 
     def play() -> None:
-        while playing.value:
+        while playing.value and tab.owner is token:
             session.wait_drawn(version.value, PLAY_WAIT)  # never outrun the page
-            if not playing.value:
+            if not playing.value or tab.owner is not token:
                 return
             started = time.monotonic()
             error = session.step(speed.value)
@@ -75,24 +127,54 @@ def Page() -> solara.Element:
             time.sleep(max(PLAY_REST, PLAY_FRAME - (time.monotonic() - started)))
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    pending = pending_settings(settings.value, session.settings)
 
     with solara.Row(
         classes=["crew-page"], style={"padding": "8px", "align-items": "flex-start"}
     ) as main:
         solara.Title("Crew cohesion · ship")
-        with solara.Column(classes=["crew-controls"], style={"width": "330px", "flex": "none"}):
-            RunControls(settings.value, playing, speed, on_step=step, on_reset=reset)
-            ParameterPanel(settings.value, settings.set)
+        solara.Style(PAGE_CSS)
+        with solara.Column(
+            classes=["crew-controls"],
+            style={
+                "width": "330px",
+                "flex": "none",
+                "position": "sticky",
+                "top": "0px",
+                "max-height": "calc(100vh - 124px)",
+                "overflow-y": "auto",
+                "z-index": "3",
+                "background": "white",
+            },
+        ):
+            RunControls(
+                settings.value,
+                playing,
+                speed,
+                on_step=step,
+                on_reset=reset,
+                on_speed=set_speed,
+                on_run_to=run_to,
+                pending=pending,
+                day=session.model.day if session.model is not None else 0,
+            )
+            ParameterPanel(settings.value, set_settings, pending=pending)
         with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
-            Views(session, version.value, message.value, changed)
+            Views(tab, version.value, message.value, changed)
     return main
+
+
+def pending_settings(panel: dict, ship: dict) -> list[str]:
+    """Names of the settings on the panel that differ from the ship's (apply at Reset)."""
+    return [k for k in panel if k not in IMMEDIATE and panel.get(k) != ship.get(k)]
 
 
 @solara.component
 def Views(
-    session: Session, version: int, message: str | None, changed: Callable[[str | None], None]
+    tab: TabState, version: int, message: str | None, changed: Callable[[str | None], None]
 ) -> solara.Element:
     """Everything right of the controls: status, map, interventions, charts, network, log."""
+    session = tab.session
     model = session.model
     solara.use_effect(lambda: session.mark_drawn(version), [version])
     with solara.Column(gap="8px") as main:
@@ -100,16 +182,19 @@ def Views(
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version), version)
+        Glossary()
         with solara.Column(gap="0px"):  # always there, so a message shifts no view below
             if message:
                 solara.Warning(message, classes=["ui-message"], dense=True)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            with solara.Card("Ship map", style={"max-width": "800px"}):
+            with solara.Card(
+                "Ship map", style={"max-width": "800px", "flex": "1 1 420px", "min-width": "0"}
+            ):
                 Guarded("ship map", lambda: ShipMap(model, version), version)
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(
                     "interventions",
-                    lambda: Interventions(session, version, on_done=changed),
+                    lambda: Interventions(tab, version, on_done=changed),
                     version,
                 )
                 solara.HTML(tag="div", style={"height": "8px"})

@@ -152,7 +152,13 @@ def NetworkView(model: CrewModel, version: int, cache: dict[str, Any]) -> solara
         version: Bumped whenever the model changed.
         cache: The session's per-model cache (layouts live there).
     """
-    person, set_person = solara.use_state(int(model.captain))
+    chosen, set_chosen = solara.use_state((id(model), int(model.captain)))
+    # A new ship (another crew size) starts again from its captain.
+    person = chosen[1] if chosen[0] == id(model) else int(model.captain)
+
+    def set_person(value: int) -> None:
+        set_chosen((id(model), value))
+
     size = model.state.size
     valid = 0 <= person < size
     ring = solara.use_memo(lambda: section_network_svg(model, cache), [id(model), version])

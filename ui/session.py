@@ -7,6 +7,8 @@ error message (``str``) instead of raising, so the page shows a message, never a
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,24 @@ CONTROLLED = (
 #: Largest crew the page accepts (beyond it a step no longer renders in half a second).
 MAX_UI_CREW = 20_000
 DEFAULT_SEED = 1
+#: Settings that act on the running ship at once (the rest apply at the next Reset).
+IMMEDIATE = ("captain_strategy", "impact_rate", "penetration_probability")
+#: The page's label of each setting, used in every message instead of the parameter's name.
+LABELS = {
+    "n_crew": "Crew size",
+    "seed": "Seed",
+    "captain_strategy": "Captain's strategy",
+    "initial_trust": "Trust in the captain at day 0",
+    "impact_rate": "Hull impacts a year",
+    "penetration_probability": "Share of impacts that breach",
+    "mitigation_efficacy": "Mitigation: risk removed by a reinforcement",
+    "mitigate_after_breach": "Reinforce the hull after every breach",
+    "petition_threshold": "Petition threshold",
+    "grief_effect": "Grief strength",
+    "influence_rate": "Influence strength",
+}
+#: Crew sizes tried when looking for the smallest ship the settings can build.
+CREW_PROBE = 400
 
 
 def default_settings() -> dict[str, Any]:
@@ -37,23 +57,79 @@ def default_settings() -> dict[str, Any]:
     return {**{name: getattr(defaults, name) for name in CONTROLLED}, "seed": DEFAULT_SEED}
 
 
-def check_settings(settings: dict[str, Any]) -> str | None:
-    """None if a model can be built from ``settings``, else a one-line reason.
+def page_message(text: str) -> str:
+    """A model message in the page's words: ``n_crew=10`` becomes ``Crew size 10``."""
+    for name, label in LABELS.items():
+        text = re.sub(rf"\b{name}=", f"{label} ", text)
+    return text
 
-    Checks the declared ranges (via :class:`model.Parameters`), the seed and the UI's crew
-    limit; combinations only the model can judge are caught when the model is built.
+
+def _build(settings: dict[str, Any]) -> CrewModel:
+    params = {k: v for k, v in settings.items() if k != "seed"}
+    return CrewModel(rng=settings["seed"], **params)
+
+
+@functools.lru_cache(maxsize=64)
+def _smallest_crew(frozen: tuple[tuple[str, Any], ...]) -> int | None:
+    settings = dict(frozen)
+    for n in range(1, CREW_PROBE + 1):
+        try:
+            _build({**settings, "n_crew": n})
+        except (ValueError, TypeError):
+            continue
+        return n
+    return None
+
+
+def smallest_crew(settings: dict[str, Any]) -> int | None:
+    """The smallest crew a ship can be built with under the other ``settings`` (the recorded
+    referendum and the captain's fixed vote need enough voters), or None if none up to
+    :data:`CREW_PROBE` works or the other settings are invalid."""
+    others = tuple(sorted((k, v) for k, v in settings.items() if k != "n_crew"))
+    try:
+        return _smallest_crew(others)
+    except TypeError:  # an unhashable value typed somewhere
+        return None
+
+
+def check_settings(settings: dict[str, Any]) -> str | None:
+    """None if a model can be built from ``settings``, else a one-line reason in the page's
+    words, naming the control to change.
+
+    Checks the declared ranges (via :class:`model.Parameters`), the seed, the UI's crew
+    limit and the smallest crew the start allows; combinations only the model can judge are
+    caught when the model is built.
     """
     seed = settings.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        return f"seed={seed!r} is invalid: expected a whole number >= 0"
+        return f"Seed {seed!r} is invalid: type a whole number of 0 or more in Seed"
     n_crew = settings.get("n_crew")
-    if isinstance(n_crew, int) and n_crew > MAX_UI_CREW:
-        return f"n_crew={n_crew} is too large for the page: at most {MAX_UI_CREW:,} crew"
+    if not isinstance(n_crew, int) or isinstance(n_crew, bool):
+        return f"Crew size {n_crew!r} is invalid: type a whole number in Crew size"
+    if n_crew > MAX_UI_CREW:
+        return f"Crew size {n_crew:,} is too large for the page: at most {MAX_UI_CREW:,}"
     try:
         Parameters.from_mapping({k: v for k, v in settings.items() if k != "seed"})
     except (ValueError, TypeError) as error:
-        return str(error)
+        return page_message(str(error))
+    smallest = smallest_crew(settings)
+    if smallest is not None and n_crew < smallest:
+        return (
+            f"Crew size {n_crew:,} is too small to start from the story's recorded referendum "
+            f"with these settings: raise Crew size to at least {smallest:,}"
+        )
     return None
+
+
+def build_message(settings: dict[str, Any], error: str) -> str:
+    """Why a ship could not be built, in the page's words and naming a control on the page."""
+    text = page_message(error)
+    if any(f"{label} " in text for label in LABELS.values()):
+        return text
+    return (
+        f"Crew size {settings.get('n_crew')!r} with these settings cannot reproduce the story's "
+        f"start ({text}); change Crew size or Seed"
+    )
 
 
 @dataclass
@@ -112,11 +188,10 @@ class Session:
         """Build a new model from ``settings``; on failure keep the old one and return why."""
         problem = check_settings(settings)
         if problem is None:
-            params = {k: v for k, v in settings.items() if k != "seed"}
             try:
-                model = CrewModel(rng=settings["seed"], **params)
+                model = _build(settings)
             except (ValueError, TypeError) as error:
-                problem = str(error)
+                problem = build_message(settings, str(error))
         if problem is not None:
             self.error = problem
             return problem
@@ -132,6 +207,29 @@ class Session:
     def step(self, days: int = 1) -> str | None:
         """Advance ``days`` days."""
         return self._do(lambda m: m.run(days))
+
+    def run_to(self, day: int) -> str | None:
+        """Advance to day ``day`` (a message if the ship is already past it)."""
+        if isinstance(day, bool) or not isinstance(day, int):
+            return f"Run to day {day!r} is invalid: type a whole number of days"
+        if self.model is not None and day < self.model.day:
+            return f"the ship is already on day {self.model.day}: type a later day in Run to day"
+        return self._do(lambda m: m.run(day - m.day))
+
+    def apply_now(self, name: str, value: Any) -> str | None:
+        """Change a setting of :data:`IMMEDIATE` on the running ship (logged as an event)."""
+        if name not in IMMEDIATE:
+            raise ValueError(f"{name} cannot act mid-run")
+
+        def change(m: CrewModel) -> None:
+            if name == "captain_strategy":
+                m.set_strategy(value)
+            else:
+                m.set_breach_rate(**{name: float(value)})
+            self.settings = {**self.settings, name: value}
+
+        error = self._do(change)
+        return page_message(error) if error else None
 
     def breach(
         self, deaths: int = 3, section: int | None = None, compartment: int | None = None

@@ -43,7 +43,7 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ship-map-svg" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        'style="font-family: sans-serif; font-size: 10px">'
+        'style="font-family: sans-serif; font-size: 10px; max-width: 100%; height: auto">'
     ]
     label_every = max(1, math.ceil(18 / w))
     for s in range(n_sec):
@@ -91,7 +91,7 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
             r = min(w, h) / 2 - 1
             out.append(
                 f'<circle cx="{x + w / 2 - 0.5:.1f}" cy="{y + h / 2 - 0.5:.1f}" r="{r:.1f}" '
-                f'fill="#c00" class="death-mark"/>'
+                f'fill="#000" stroke="#fff" stroke-width="1" class="death-mark"/>'
             )
             if w >= 12:
                 out.append(
@@ -130,7 +130,7 @@ def _legend(y: float, colour_by: str) -> str:
     )
     x += 150
     parts.append(
-        f'<circle cx="{x + 6}" cy="{y + 6}" r="6" fill="#c00"/>'
+        f'<circle cx="{x + 6}" cy="{y + 6}" r="6" fill="#000" stroke="#fff"/>'
         f'<text x="{x + 16}" y="{y + 10}">deaths in the last {RECENT_DAYS} days</text>'
     )
     x += 190

@@ -13,15 +13,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import solara
+from matplotlib.figure import Figure
 
-from model.analysis import (
-    load_results,
-    phase_diagram_figure,
-    probability_curve_figure,
-    varied_parameters,
-)
+from model.analysis import load_results, varied_parameters
+from model.parameters import describe
+from ui.session import LABELS
+from ui.store import TabState, tab_state
+from ui.style import PAGE_CSS
+from ui.tab_id import TabId
 
 
 def results_root() -> Path:
@@ -36,11 +38,152 @@ def sweep_folders(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "manifest.json").is_file())
 
 
+#: The outcomes a sweep records, with their labels: yes/no outcomes are drawn as the share of
+#: runs (probability), the others as the mean over runs. Parameters and bookkeeping columns
+#: (seed, failed, wall time) are never offered.
+BINARY = {"collapsed": "morale collapsed", "diverted": "mission diverted"}
+CONTINUOUS = {
+    "final_support": "support for continuing at the end (share of voters)",
+    "min_cohesion": "lowest cohesion",
+    "final_cohesion": "cohesion at the end",
+    "final_trust": "mean trust at the end",
+    "referendums_held": "referendums held",
+    "deaths": "deaths",
+    "breaches": "breaches",
+    "final_alive": "crew alive at the end",
+    "collapse_day": "day of the collapse (runs that collapsed)",
+    "first_referendum_day": "day of the first referendum",
+}
+
+
+def with_derived(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs table with ``diverted`` (mission 'divert' at the end) when it can be derived."""
+    if "diverted" not in runs.columns and "mission" in runs.columns:
+        runs = runs.assign(diverted=runs["mission"].astype(str) == "divert")
+    return runs
+
+
 def outcomes(runs: pd.DataFrame) -> list[str]:
-    """Yes/no outcome columns of a runs table (what a phase diagram can show)."""
-    preferred = [c for c in ("collapsed", "diverted") if c in runs.columns]
-    others = [c for c in runs.columns if pd.api.types.is_bool_dtype(runs[c]) and c not in preferred]
-    return preferred + [c for c in others if c not in ("failed",)]
+    """Outcome columns of a runs table that the page can draw: yes/no ones first, then the
+    continuous ones (only outcomes: never parameters or bookkeeping)."""
+    runs = with_derived(runs)
+    return [c for c in (*BINARY, *CONTINUOUS) if c in runs.columns]
+
+
+def outcome_label(name: str) -> str:
+    """'P(morale collapsed)' for a yes/no outcome, 'mean lowest cohesion' for the others."""
+    if name in BINARY:
+        return f"P({BINARY[name]})"
+    return f"mean {CONTINUOUS.get(name, name)}"
+
+
+def param_label(name: str) -> str:
+    """The page's label of a parameter, else its declared description."""
+    if name in LABELS:
+        return LABELS[name]
+    try:
+        return str(describe(name)["description"])
+    except ValueError:
+        return name
+
+
+def categorical(values: pd.Series) -> bool:
+    """True for parameters whose values are categories (strategies, yes/no), not a scale."""
+    return not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+
+
+def _usable(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    runs = with_derived(runs)
+    ok = runs if "failed" not in runs.columns else runs[~runs["failed"].astype(bool)]
+    ok = ok[ok[outcome].notna()].copy()
+    ok["_y"] = ok[outcome].astype(float)
+    return ok
+
+
+def _interval(values: pd.Series, binary: bool) -> tuple[float, float, float]:
+    """Mean and a 95% interval (Wilson for a share, normal for a mean)."""
+    n = len(values)
+    mean = float(values.mean())
+    if binary:
+        z = 1.96
+        centre = (mean + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(mean * (1 - mean) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return mean, max(centre - half, 0.0), min(centre + half, 1.0)
+    half = 1.96 * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else 0.0
+    return mean, mean - half, mean + half
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float | np.floating) else str(value)
+
+
+def curve_figure(runs: pd.DataFrame, param: str, outcome: str) -> Figure:
+    """The outcome along one parameter with 95% intervals: a line with a band over a numeric
+    parameter, separate points with error bars over categories (no line joins them)."""
+    data = _usable(runs, outcome)
+    binary = outcome in BINARY
+    fig = Figure(figsize=(6.4, 3.8))
+    ax = fig.add_subplot()
+    is_cat = categorical(data[param])
+    levels = list(dict.fromkeys(data[param])) if is_cat else sorted(data[param].unique())
+    stats = [_interval(data.loc[data[param] == v, "_y"], binary) for v in levels]
+    mean = np.array([s[0] for s in stats])
+    low = np.array([s[1] for s in stats])
+    high = np.array([s[2] for s in stats])
+    if is_cat:
+        x = np.arange(len(levels))
+        ax.errorbar(x, mean, yerr=[mean - low, high - mean], fmt="o", capsize=4, color="#2166ac")
+        ax.set_xticks(x, [_fmt(v) for v in levels])
+        ax.set_xlim(-0.6, len(levels) - 0.4)
+    else:
+        x = np.array(levels, dtype=float)
+        ax.plot(x, mean, marker="o", ms=3, color="#2166ac")
+        ax.fill_between(x, low, high, alpha=0.2, color="#2166ac", lw=0)
+    ax.set_xlabel(param_label(param))
+    ax.set_ylabel(outcome_label(outcome))
+    if binary:
+        ax.set_ylim(-0.02, 1.02)
+    ax.set_title(f"{outcome_label(outcome)} by {param_label(param)} (95% interval)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def phase_figure(runs: pd.DataFrame, x: str, y: str, outcome: str) -> Figure:
+    """The outcome over two parameters: one cell per pair of values (categories stay
+    categories), its mean and the runs in it."""
+    data = _usable(runs, outcome)
+    xs = list(dict.fromkeys(data[x])) if categorical(data[x]) else sorted(data[x].unique())
+    ys = list(dict.fromkeys(data[y])) if categorical(data[y]) else sorted(data[y].unique())
+    table = data.groupby([y, x])["_y"].agg(["mean", "size"])
+    grid = np.full((len(ys), len(xs)), np.nan)
+    counts = np.zeros_like(grid)
+    for (yv, xv), row in table.iterrows():
+        grid[ys.index(yv), xs.index(xv)] = row["mean"]
+        counts[ys.index(yv), xs.index(xv)] = row["size"]
+    fig = Figure(figsize=(1.6 + 0.8 * max(len(xs), 4), 1.6 + 0.5 * max(len(ys), 4)))
+    ax = fig.add_subplot()
+    binary = outcome in BINARY
+    limits = {"vmin": 0, "vmax": 1} if binary else {}
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="cividis", **limits)
+    for i in range(len(ys)):
+        for j in range(len(xs)):
+            if np.isfinite(grid[i, j]):
+                ax.text(
+                    j,
+                    i,
+                    f"{grid[i, j]:.2f}\n(n={int(counts[i, j])})",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if grid[i, j] < np.nanmean(grid) else "black",
+                )
+    ax.set_xticks(range(len(xs)), [_fmt(v) for v in xs], rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(len(ys)), [_fmt(v) for v in ys], fontsize=7)
+    ax.set_xlabel(param_label(x))
+    ax.set_ylabel(param_label(y))
+    fig.colorbar(image, ax=ax, label=outcome_label(outcome))
+    fig.tight_layout()
+    return fig
 
 
 def read_sweep(folder: str) -> tuple[pd.DataFrame | None, dict[str, Any] | None, str | None]:
@@ -55,11 +198,38 @@ def read_sweep(folder: str) -> tuple[pd.DataFrame | None, dict[str, Any] | None,
 
 
 @solara.component
-def SweepsPage() -> solara.Element:
+def SweepsPage(tab_id: str | None = None) -> solara.Element:
+    """The Sweeps page of one tab; the chosen folder is kept in the tab's stored state.
+
+    Args:
+        tab_id: The tab's id; None (the route) reads it from the browser's sessionStorage.
+    """
+    browser_id, set_browser_id = solara.use_state(None)
+    key = tab_id or browser_id
+    with solara.Column(gap="0px") as main:
+        if tab_id is None:
+            TabId(on_tab_id=set_browser_id)
+        if key is None:
+            solara.Text("Loading…", classes=["sweeps-loading"])
+        else:
+            SweepsView(tab_state(key))
+    return main
+
+
+@solara.component
+def SweepsView(tab: TabState) -> solara.Element:
     """Choose a sweep folder, an outcome and parameters; show the phase diagram and curves."""
     root = results_root()
     folders = sweep_folders(root)
-    folder, set_folder = solara.use_state(str(root / folders[0]) if folders else "")
+    default = str(root / folders[0]) if folders else ""
+    folder, set_folder_state = solara.use_state(
+        tab.sweeps_folder if tab.sweeps_folder is not None else default
+    )
+
+    def set_folder(value: str) -> None:
+        tab.sweeps_folder = value
+        set_folder_state(value)
+
     runs, manifest, problem = solara.use_memo(lambda: read_sweep(folder), [folder])
     x, set_x = solara.use_state(None)
     y, set_y = solara.use_state(None)
@@ -67,6 +237,7 @@ def SweepsPage() -> solara.Element:
 
     with solara.Column(classes=["sweeps-page"], style={"padding": "12px"}) as main:
         solara.Title("Crew cohesion · sweeps")
+        solara.Style(PAGE_CSS)
         solara.Markdown("## Sweep results")
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             if folders:
@@ -101,23 +272,40 @@ def SweepsPage() -> solara.Element:
             varied = varied_parameters(runs)
         choices = outcomes(runs)
         if not choices:
-            solara.Error("this sweep has no yes/no outcome column to show", classes=["ui-message"])
+            solara.Error("this sweep has no outcome column to show", classes=["ui-message"])
             return main
         outcome_now = outcome if outcome in choices else choices[0]
         x_now = x if x in varied else (varied[0] if varied else None)
         y_now = y if y in varied and y != x_now else next((v for v in varied if v != x_now), None)
         name = manifest.get("name", Path(folder).name)
         solara.Text(
-            f"{name}: {len(runs)} runs; varied: {', '.join(varied) or 'nothing'}",
+            f"{name}: {len(runs)} runs; varied: "
+            f"{', '.join(param_label(v) for v in varied) or 'nothing'}",
             classes=["sweep-summary"],
         )
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-            solara.Select("Outcome", value=outcome_now, values=choices, on_value=set_outcome)
+            labels = {outcome_label(c): c for c in choices}
+            solara.Select(
+                "Outcome",
+                value=outcome_label(outcome_now),
+                values=list(labels),
+                on_value=lambda label: set_outcome(labels[label]),
+                classes=["sweep-outcome"],
+            )
+            names = {param_label(v): v for v in varied}
             if varied:
-                solara.Select("x", value=x_now, values=varied, on_value=set_x)
+                solara.Select(
+                    "Across (x)",
+                    value=param_label(x_now),
+                    values=list(names),
+                    on_value=lambda label: set_x(names[label]),
+                )
             if len(varied) > 1:
                 solara.Select(
-                    "y", value=y_now, values=[v for v in varied if v != x_now], on_value=set_y
+                    "Up (y)",
+                    value=param_label(y_now),
+                    values=[param_label(v) for v in varied if v != x_now],
+                    on_value=lambda label: set_y(names[label]),
                 )
         if not varied:
             solara.Warning("this sweep varied no parameter: nothing to draw")
@@ -135,14 +323,9 @@ def SweepFigures(
     def draw():
         figures = []
         if y is not None:
-            figures.append(("phase diagram", phase_diagram_figure(runs, x, y, outcome=outcome)))
+            figures.append(("phase diagram", phase_figure(runs, x, y, outcome)))
         for param in varied:
-            figures.append(
-                (
-                    f"threshold curve: {param}",
-                    probability_curve_figure(runs, param, outcome=outcome),
-                )
-            )
+            figures.append((f"by {param_label(param)}", curve_figure(runs, param, outcome)))
         return figures
 
     figures = solara.use_memo(_safely(draw), [folder, outcome, x, y])

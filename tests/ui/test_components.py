@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import ipyvuetify as v
 import pytest
@@ -10,13 +11,21 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from tests.ui.helpers import click, html_text, status
+from ui.charts import BREACH_LINE, series_options
 from ui.main_page import Page
-from ui.session import Session, check_settings, default_settings
+from ui.session import Session, check_settings, default_settings, smallest_crew
+from ui.store import tab_state
+
+
+def new_tab() -> str:
+    return uuid.uuid4().hex
 
 
 @pytest.fixture
 def page():
-    box, rc = solara.render(Page(), handle_error=False)
+    tab = new_tab()
+    box, rc = solara.render(Page(tab_id=tab), handle_error=False)
+    rc.tab_id = tab
     yield rc
     rc.close()
 
@@ -51,7 +60,7 @@ def test_breach_now_adds_deaths_to_the_log_and_changes_the_series(page):
         for m in s.get("markLine", {}).get("data", [])
         if m.get("xAxis") == 1
     ]
-    assert any(m["lineStyle"]["color"] == "#c00" for m in marks)  # the breach day, marked
+    assert any(m["lineStyle"]["color"] == BREACH_LINE for m in marks)  # the breach day, marked
 
 
 def test_call_referendum_shows_the_result(page):
@@ -99,7 +108,7 @@ def test_a_message_coming_and_going_keeps_the_views(page):
 
 
 def test_reset_with_a_new_seed_gives_a_new_model(page):
-    seed_box = page.find(v.TextField, label="Seed (whole number >= 0)")
+    seed_box = page.find(v.TextField, label="Seed (whole number, 0 or more)")
     seed_box.assert_single()
     click(page, "Step")
     first = html_text(page)
@@ -111,9 +120,9 @@ def test_reset_with_a_new_seed_gives_a_new_model(page):
 
 
 def set_crew(page, text: str) -> None:
-    crew = page.find(v.TextField, label="Crew size (1 to 20,000)")
-    crew.widget.v_model = text
-    crew.widget.fire_event("focusout")
+    (crew,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Crew size")]
+    crew.v_model = text
+    crew.fire_event("focusout")
 
 
 def alerts(page) -> str:
@@ -122,16 +131,36 @@ def alerts(page) -> str:
 
 def test_out_of_range_settings_show_a_message_and_disable_reset(page):
     set_crew(page, "0")
-    assert "Cannot build this ship: n_crew=0 is invalid" in alerts(page)
+    assert "Reset is off: Crew size 0 is invalid" in alerts(page)
     assert page.find(v.Btn, children=["Reset"]).widget.disabled
 
 
-def test_a_combination_only_the_model_rejects_is_a_message_and_keeps_the_ship(page):
+def test_a_crew_below_the_smallest_that_starts_names_crew_size_and_keeps_the_ship(page):
     click(page, "Step")
-    set_crew(page, "1")  # the captain alone cannot give 'continue' the story's margin
-    click(page, "Reset")
-    assert "invalid" in alerts(page)
+    smallest = smallest_crew(default_settings())
+    assert smallest is not None and smallest > 1  # the captain alone cannot start the story
+    set_crew(page, str(smallest - 1))
+    assert f"raise Crew size to at least {smallest}" in alerts(page)
+    assert "referendum_margin" not in alerts(page) and "captain_private_belief" not in alerts(page)
+    assert page.find(v.Btn, children=["Reset"]).widget.disabled
     assert day_of(page) == 1  # the old ship is still shown
+    labels = [str(w.label) for w in page.find(v.TextField).widgets]
+    assert f"Crew size (people, {smallest} to 20,000)" in labels
+
+
+def test_pending_settings_are_marked_until_reset_and_strategy_acts_at_once(page):
+    def marks() -> list[str]:
+        return [str(w.children) for w in page.find(v.Html).widgets if "changed" in str(w.children)]
+
+    assert marks() == []
+    set_crew(page, "400")
+    assert any("changed — Reset to apply" in m for m in marks())
+    strategy = page.find(v.Select, label="Captain's strategy").widget
+    strategy.v_model = "candid"
+    assert "strategy now candid" in html_text(page)  # logged at once, no Reset
+    click(page, "Reset")
+    assert marks() == []
+    assert "400 aboard" in status(page)
 
 
 def test_play_advances_and_pause_stops(page):
@@ -150,8 +179,8 @@ def test_play_advances_and_pause_stops(page):
 
 
 def test_each_page_has_its_own_model():
-    _, one = solara.render(Page(), handle_error=False)
-    _, two = solara.render(Page(), handle_error=False)
+    _, one = solara.render(Page(tab_id=new_tab()), handle_error=False)
+    _, two = solara.render(Page(tab_id=new_tab()), handle_error=False)
     click(one, "Step")
     assert day_of(one) == 1 and day_of(two) == 0
     one.close()
@@ -164,6 +193,143 @@ def test_session_turns_bad_input_into_messages():
     assert "is invalid" in session.reset({**default_settings(), "seed": -3})
     assert session.model.p.n_crew == 300  # the old ship is kept
     assert check_settings({**default_settings(), "initial_trust": 2.0}).startswith(
-        "initial_trust=2.0 is invalid"
+        "Trust in the captain at day 0 2.0 is invalid"
     )
     assert check_settings(default_settings()) is None
+
+
+def test_the_breach_card_counts_are_the_models_events(page):
+    click(page, "Breach now")
+    for _ in range(7):
+        click(page, "Step")
+    html = html_text(page)
+    card = re.search(r'class="effect-card effect-breach"([^>]*)>([^<]*)<', html)
+    assert card is not None
+    attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', card.group(1)))
+    model = tab_state(page.tab_id).session.model
+    events = model.events()
+    breach_deaths = events[(events["kind"] == "death") & (events["cause"] == "breach")]
+    assert int(attrs["dead"]) == len(breach_deaths) == 3
+    filed = events[(events["kind"] == "requests") & events["day"].between(1, 7)]["count"].sum()
+    assert int(attrs["requests"]) == int(filed)
+    assert attrs["days"] == "7"
+    series = model.series()
+    assert f"→ {100 * series['support_continue'].iloc[7]:.1f}%" in card.group(2)
+    assert f"→ {series['cohesion'].iloc[7]:.2f}" in card.group(2)
+
+
+def test_more_deaths_than_live_in_a_section_says_the_limit_and_does_nothing(page):
+    deaths = page.find(v.TextField, label="Deaths").widget
+    deaths.v_model = "100000"
+    deaths.fire_event("focusout")
+    click(page, "Breach now")
+    assert "is more than a breach can kill" in alerts(page)
+    assert "hull breach" not in html_text(page)
+
+
+def test_every_referendum_is_marked_and_axes_are_titled():
+    session = Session.start({**default_settings(), "n_crew": 300})
+    for _ in range(3):
+        session.step(5)
+        session.call_referendum()
+    support, *rest = series_options(session.model)
+    pins = support["series"][0]["markPoint"]["data"]
+    held = [r for r in session.model.referendums if r.trigger != "recorded"]
+    assert len(held) == 3 and [p["coord"][0] for p in pins] == [r.day for r in held]
+    for option in [support, *rest]:
+        assert option["xAxis"]["name"] and option["yAxis"]["name"]
+    values = [v for _, v in support["series"][0]["data"]]
+    assert all(round(v, 1) == v for v in values)
+    last = series_options(session.model, window=5)[0]
+    assert last["xAxis"]["min"] == session.model.day - 5
+
+
+def test_the_glossary_quotes_docs_odd(page):
+    from ui.glossary import ODD, glossary
+
+    entries = glossary()
+    assert {"cohesion and morale collapse", "the captain's strategies", "belief"} <= set(entries)
+    odd = " ".join(ODD.read_text().split())
+    for passage in entries.values():
+        assert " ".join(passage.split()) in odd
+    assert "Morale collapse" in html_text(page)
+
+
+def test_text_colours_meet_wcag_aa_on_white():
+    from ui.colours import CONTINUE, DIVERT, contrast
+    from ui.event_log import KIND_COLOUR
+    from ui.interventions import BREACH_BUTTON
+
+    for colour in [CONTINUE, DIVERT, *KIND_COLOUR.values()]:
+        assert contrast(colour, "#ffffff") >= 4.5, colour
+    assert contrast("#ffffff", BREACH_BUTTON) >= 4.5
+    assert contrast("#d6604d", "#ffffff") < 4.5  # the check can fail: the old divert colour
+
+
+def test_strategy_and_breach_risk_change_the_running_ship():
+    session = Session.start({**default_settings(), "n_crew": 300})
+    model = session.model
+    assert session.apply_now("captain_strategy", "silent") is None
+    assert model.leadership.strategy == "silent" and model.p.captain_strategy == "silent"
+    assert session.apply_now("impact_rate", 12.0) is None
+    assert model.breaches.current_rate == pytest.approx(12.0 * model.p.penetration_probability)
+    kinds = model.events()["kind"].tolist()
+    assert kinds[-2:] == ["strategy", "hazard"]
+    assert "Captain's strategy" in session.apply_now("captain_strategy", "loud")
+    assert model.leadership.strategy == "silent"  # a refused change leaves the ship as it was
+    model.run(20)  # silent: the captain sends no routine message
+    assert not (model.events()["detail"].str.contains("(strategy)", regex=False)).any()
+
+
+def test_step_n_days_and_run_to_day(page):
+    days = page.find(v.TextField, label="days").widget
+    days.v_model = "4"
+    click(page, "Step 4 days")
+    assert day_of(page) == 4
+    target = page.find(v.TextField, label="day").widget
+    target.v_model = "9"
+    click(page, "Run to day 9")
+    assert day_of(page) == 9
+    assert page.find(v.Btn, children=["Run to day 9"]).widget.disabled  # already there
+
+
+def test_the_ego_field_follows_a_new_ship(page):
+    def ego_field():
+        (w,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Ego network")]
+        return w
+
+    ego_field().v_model = "2500"
+    ego_field().fire_event("focusout")
+    set_crew(page, "300")
+    click(page, "Reset")
+    model = tab_state(page.tab_id).session.model
+    assert "0 to 299" in ego_field().label
+    assert ego_field().v_model == str(model.captain)
+    assert "is invalid" not in alerts(page)
+
+
+def test_a_failed_reset_names_a_control_and_leaves_fields_and_ship_in_agreement(page, monkeypatch):
+    import ui.session
+
+    click(page, "Step")
+    set_crew(page, "500")
+
+    def refuse(settings):
+        raise ValueError("referendum_margin=49 is invalid: it cannot be reached")
+
+    monkeypatch.setattr(ui.session, "_build", refuse)
+    click(page, "Reset")
+    message = alerts(page)
+    assert "change Crew size or Seed" in message and "the ship was not rebuilt" in message
+    (crew,) = [w for w in page.find(v.TextField).widgets if str(w.label).startswith("Crew size")]
+    assert crew.v_model == "3000" and "3,000 aboard" in status(page)  # field = ship
+    assert day_of(page) == 1
+
+
+def test_memorial_and_message_leave_cards(page):
+    click(page, "Hold memorial")
+    click(page, "Captain's message")
+    html = html_text(page)
+    assert 'class="effect-card effect-memorial"' in html
+    assert 'class="effect-card effect-message"' in html
+    assert "message day 0 (reassure)" in html
