@@ -292,7 +292,7 @@ def _check_tables(out, experiment) -> None:
     failed = runs["failed"]
     assert runs.loc[failed, "error"].map(lambda e: isinstance(e, str) and e != "").all()
     good = runs[~failed]
-    assert (good["final_alive"] >= 0).all() and (good["deaths"] >= 0).all()
+    assert (good["final_alive"] == good["n_crew"] - good["deaths"] + good["births"]).all()
     for column in ("min_cohesion", "final_cohesion", "final_support", "final_trust"):
         values = good[column].dropna()
         assert values.between(0.0, 1.0).all(), column
