@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from model import CrewModel
 from model.cli import main
 from model.parameters import declarations
+from tests.profiles import examples
 
 DECLS = {d["name"]: d for d in declarations()}
 SMALL_CREWS = [1, 2, 3, 5, 17, 60, 150]
@@ -77,7 +78,7 @@ def _slow(params: dict) -> bool:
     return isinstance(burn, int | float) and not isinstance(burn, bool) and burn > 400
 
 
-@settings(max_examples=700, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(700), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     params=_parameter_sets(),
     unknown=st.one_of(st.none(), st.text(min_size=1, max_size=10)),
@@ -152,7 +153,7 @@ TOKENS = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
 @given(argv=st.lists(st.tuples(st.sampled_from(OPTIONS), TOKENS), max_size=3))
 def test_cli_gives_a_run_or_one_clear_line(argv, capsys, tmp_path):
     args = [

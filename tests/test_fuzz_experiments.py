@@ -33,6 +33,7 @@ from model.parameters import declarations
 from model.sweeps.results import read_manifest
 from model.sweeps.spec import TOP_KEYS, SpecError, load_experiment, parse_experiment
 from model.sweeps.sweep import run_sweep
+from tests.profiles import examples
 
 EXAMPLES = 400
 
@@ -320,7 +321,7 @@ def quick_manifest():
         yield
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(EXAMPLES), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     case=experiment_files(),
     via_cli=st.booleans(),
