@@ -342,7 +342,7 @@ def test_experiment_file_gives_a_sweep_or_one_clear_line(
         experiment = None
     else:
         message = None
-        if _too_big(experiment):
+        if _too_big(experiment):  # checked: a valid file was accepted; running it is too slow
             event("valid, too big to run here")
             return
     if via_cli:
