@@ -15,6 +15,7 @@ from scipy import sparse
 from model import CrewModel
 from model.influence import BoundedConfidence
 from model.network import TieKind
+from tests.profiles import examples
 
 
 def _adjacency(n: int, ties: list[tuple[int, int, float]]) -> sparse.csr_array:
@@ -77,7 +78,7 @@ def test_a_frozen_person_keeps_their_belief_and_still_pulls_others():
     np.testing.assert_allclose(new[[0, 2, 3]], EXPECTED[[0, 2, 3]], rtol=0, atol=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     n=st.integers(2, 8),
     seed=st.integers(0, 2**32 - 1),

@@ -179,7 +179,7 @@ def test_outcome_columns_are_consistent(reference):
     assert not runs["failed"].any() and runs["error"].isna().all()
     assert runs["collapsed"].dtype == bool
     assert (runs["collapse_day"].notna() == runs["collapsed"]).all()
-    assert (runs["referendums_held"] >= 0).all()
+    assert (runs["final_alive"] == 300 - runs["deaths"] + runs["births"]).all()
     held = runs["referendums"].map(lambda s: len(json.loads(s)))
     assert (held == runs["referendums_held"]).all()
     assert runs.loc[runs["impact_rate"] == 0, "breaches"].eq(0).all()

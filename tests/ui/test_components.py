@@ -63,19 +63,25 @@ def test_breach_now_adds_deaths_to_the_log_and_changes_the_series(page):
     assert any(m["lineStyle"]["color"] == BREACH_LINE for m in marks)  # the breach day, marked
 
 
+def none_yet(page) -> int:
+    return len(page.find(v.Html, children=["No referendum held yet in this run."]).widgets)
+
+
 def test_call_referendum_shows_the_result(page):
-    assert "No referendum held yet" in str(
-        page.find(v.Html, children=["No referendum held yet in this run."]).widgets
-    ) or "referendum-card" not in html_text(page)
+    assert none_yet(page) == 1 and "referendum-card" not in html_text(page)
     click(page, "Call referendum now")
     text = html_text(page)
-    assert 'class="referendum-card"' in text
+    assert none_yet(page) == 0 and text.count('class="referendum-card"') == 1
+    assert "Referendum on day 0 (called by captain)" in text
     counts = re.search(
-        r"continue <b>([\d,]+)</b>.*divert <b>([\d,]+)</b>.*margin <b>([+-][\d,]+)", text
+        r"continue <b>([\d,]+)</b>.*divert <b>([\d,]+)</b>.*margin <b>([+-][\d,]+)</b>"
+        r" · ([\d,]+) abstained",
+        text,
     )
-    cont, div, margin = (int(g.replace(",", "")) for g in counts.groups())
-    assert cont - div == margin
-    assert "CONTINUE to Tau Ceti" in text or "DIVERT" in text
+    cont, div, margin, abstained = (int(g.replace(",", "")) for g in counts.groups())
+    assert cont - div == margin and 0 < cont + div <= cont + div + abstained <= 3000
+    outcome = re.search(r'class="referendum-outcome"[^>]*>([^<]+)<', text).group(1)
+    assert outcome == ("DIVERT" if div > cont else "CONTINUE to Tau Ceti")  # a tie keeps it
 
 
 def test_memorial_and_message_are_logged(page):

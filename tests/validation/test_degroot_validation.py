@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from model.dynamics import run_rule, run_until_consensus
+from tests.profiles import examples
 
 
 def test_case_1_three_agents_reach_stationary_mean(
@@ -42,7 +43,9 @@ def test_case_1b_undirected_consensus_is_degree_weighted_mean(graph: nx.Graph) -
     np.testing.assert_allclose(final, degree_weighted_mean(graph, x0), rtol=0, atol=1e-9)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
 @given(
     n=st.integers(3, 25),
     p=st.floats(0.25, 0.9),
