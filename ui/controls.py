@@ -24,7 +24,7 @@ SLIDERS: dict[str, tuple[str, float, float, float]] = {
     "penetration_probability": ("Share of impacts that breach", 0.0, 1.0, 0.01),
     "mitigation_efficacy": ("Mitigation: risk removed by a reinforcement", 0.0, 1.0, 0.05),
     "petition_threshold": ("Petition threshold (share of voters)", 0.0, 1.0, 0.01),
-    "grief_effect": ("Grief strength (belief shift per grief a day)", 0.0, 0.3, 0.005),
+    "grief_effect": ("Grief strength (belief shift per grief a day)", 0.0, 1.0, 0.01),
     "influence_rate": ("Influence strength (step toward confidants a day)", 0.0, 1.0, 0.01),
 }
 #: Days advanced per screen update while playing.

@@ -339,3 +339,13 @@ def test_memorial_and_message_leave_cards(page):
     assert 'class="effect-card effect-memorial"' in html
     assert 'class="effect-card effect-message"' in html
     assert "message day 0 (reassure)" in html
+
+
+def test_every_slider_can_show_its_default():
+    """A default outside a slider's range would be clamped by the page and shown as pending."""
+    from model.parameters import Parameters
+    from ui.controls import SLIDERS
+
+    defaults = Parameters()
+    for name, (_, low, high, _) in SLIDERS.items():
+        assert low <= getattr(defaults, name) <= high, name
