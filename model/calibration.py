@@ -640,7 +640,11 @@ def posterior_frame(history) -> pd.DataFrame:
 
 
 def parameter_summary(calibration: Calibration, posterior: pd.DataFrame) -> dict[str, Any]:
-    """Median, 95% and 90% credible intervals, and posterior-to-prior width per parameter."""
+    """Median, 95% and 90% credible intervals, and posterior-to-prior width per parameter.
+
+    The width ratio compares the 95% credible interval with the prior's central 95% interval,
+    on a log scale for a log-uniform prior (the scale it is flat on).
+    """
     found = {}
     for prior in calibration.priors:
         q = weighted_quantile(
@@ -649,13 +653,17 @@ def parameter_summary(calibration: Calibration, posterior: pd.DataFrame) -> dict
             [0.025, 0.05, 0.5, 0.95, 0.975],
         )
         lo, hi = prior.interval(0.95)
+        # widths on the scale the prior is flat on: log for a log-uniform prior
+        scale = np.log if prior.distribution == "log_uniform" else (lambda v: v)
+        ratio = (scale(q[4]) - scale(q[0])) / (scale(hi) - scale(lo))
         found[prior.name] = {
             "median": float(q[2]),
             "ci95": [float(q[0]), float(q[4])],
             "ci90": [float(q[1]), float(q[3])],
             "prior": prior.distribution,
             "prior_ci95": [lo, hi],
-            "width_ratio": float((q[4] - q[0]) / (hi - lo)),
+            "width_ratio": float(ratio),
+            "width_scale": "log" if prior.distribution == "log_uniform" else "linear",
         }
     return found
 
