@@ -75,7 +75,7 @@ def pairs(calibration, posterior: pd.DataFrame) -> Figure:
     n = len(names)
     figure = Figure(figsize=(2.4 * n, 2.4 * n), layout="constrained")
     axes = figure.subplots(n, n, squeeze=False)
-    size = 400 * posterior["weight"] / posterior["weight"].max() ** 0.5 / len(posterior) ** 0.5
+    size = 2 + 30 * posterior["weight"] / posterior["weight"].max()
     for i, yi in enumerate(names):
         for j, xj in enumerate(names):
             ax = axes[i, j]
