@@ -88,8 +88,12 @@ def discover(
         peel_alpha: Share of runs peeled per step.
         mass_min: Smallest share of runs a box may hold.
     """
-    from ema_workbench.analysis import prim
-    from ema_workbench.analysis.scenario_discovery_util import _determine_restricted_dims
+    import warnings
+
+    with warnings.catch_warnings():  # "ipyparallel not installed": not used here
+        warnings.simplefilter("ignore", UserWarning)
+        from ema_workbench.analysis import prim
+        from ema_workbench.analysis.scenario_discovery_util import _determine_restricted_dims
 
     logging.getLogger("EMA").setLevel(logging.WARNING)
     if "failed" in runs:
@@ -182,19 +186,21 @@ def figure(runs: pd.DataFrame, varied: list[str], y: np.ndarray, found: list[Box
         x0, x1 = _span(b, names[0], xs, codes)
         y0, y1 = _span(b, names[1], ys, codes) if len(names) > 1 else (-0.4, 0.4)
         ax.add_patch(
-            Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=2, color=f"C{b.number - 1}")
-        )
-        ax.annotate(
-            f"box {b.number}: coverage {b.coverage:.2f}, density {b.density:.2f}",
-            (x0, y1),
-            fontsize=8,
-            va="bottom",
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                lw=2,
+                color=f"C{b.number - 1}",
+                label=f"box {b.number}: coverage {b.coverage:.2f}, density {b.density:.2f}",
+            )
         )
     for axis, name in zip(("x", "y"), names, strict=False):
         if name in codes:
             getattr(ax, f"set_{axis}ticks")(list(codes[name].values()), list(codes[name]))
         getattr(ax, f"set_{axis}label")(name)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title("PRIM boxes where the outcome is likely")
     return fig
 
