@@ -561,8 +561,12 @@ def calibrate(
     if not finished:
         _run_generations(abc, calibration, history, done, progress)
     wall = time.perf_counter() - started
-    if hasattr(sampler, "client"):
-        sampler.client.close()
+    client = getattr(sampler, "my_client", None) or getattr(sampler, "client", None)
+    if client is not None:  # a Dask client: close it, and the local cluster we started
+        cluster = getattr(client, "cluster", None) if dask == "local" else None
+        client.close()
+        if cluster is not None:
+            cluster.close()
     return _report(
         calibration, out, history, observed, truth, truth_stats, resumed, wall, simulate, figures
     )
