@@ -22,7 +22,12 @@ from typing import Any
 from model.parameters import declarations, valid_text
 
 #: Modules that add sub-commands (each defines ``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ("model.cli", "model.sweeps.cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "model.cli",
+    "model.sweeps.cli",
+    "model.calibration",
+    "model.discovery",
+)
 
 EXIT_USAGE = 2
 

@@ -141,6 +141,7 @@ def test_cli_reports_a_bad_file_in_one_line(tmp_path, capsys):
 
 def test_shipped_experiments_parse():
     files = sorted((REPO / "experiments").glob("*.toml"))
+    files = [p for p in files if not p.name.endswith("_calibration.toml")]  # ABC files
     assert files, "experiments/ holds at least one experiment"
     for path in files:
         experiment = load_experiment(path)
