@@ -434,15 +434,27 @@ def pairwise(
     n_boot: int = 2000,
     level: float = 0.95,
     seed: int = 0,
+    cohesion: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """For every ordered pair (A, B): the share of samples where A's collapse share is lower
-    than B's, equal, and higher, with bootstrap intervals."""
+    than B's, equal, and higher, with bootstrap intervals; with ``cohesion`` (mean lowest
+    cohesion, same shape), also the share where A's lowest cohesion is higher than B's."""
     rows = []
     for a, b in itertools.permutations(collapse.columns, 2):
         diff = collapse[a].to_numpy() - collapse[b].to_numpy()
         outcomes = np.column_stack([diff < 0, diff == 0, diff > 0]).astype(float)
+        if cohesion is not None:
+            higher = cohesion[a].to_numpy() > cohesion[b].to_numpy()
+            outcomes = np.column_stack([outcomes, higher.astype(float)])
         low, high = block_bootstrap(outcomes, blocks, n_boot, level, seed)
         p = outcomes.mean(axis=0)
+        extra = {}
+        if cohesion is not None:
+            extra = {
+                "p_cohesion_higher": p[3],
+                "p_cohesion_higher_low": low[3],
+                "p_cohesion_higher_high": high[3],
+            }
         rows.append(
             {
                 "A": a,
@@ -456,6 +468,7 @@ def pairwise(
                 "p_more": p[2],
                 "p_more_low": low[2],
                 "p_more_high": high[2],
+                **extra,
                 "samples": len(diff),
             }
         )
@@ -620,6 +633,12 @@ def report_text(
                     _share(*r)
                     for r in half[["p_more", "p_more_low", "p_more_high"]].itertuples(index=False)
                 ],
+                "P(A higher lowest cohesion)": [
+                    _share(*r)
+                    for r in half[
+                        ["p_cohesion_higher", "p_cohesion_higher_low", "p_cohesion_higher_high"]
+                    ].itertuples(index=False)
+                ],
                 "decided by (Spearman ρ of A − B)": [
                     decided_by(a, b) for a, b in zip(half.A, half.B, strict=True)
                 ],
@@ -727,7 +746,7 @@ def analyse(config: Config, runs: pd.DataFrame, out: str | Path) -> Analysis:
     collapse, cohesion = per_sample(runs, config.strategies, len(X))
     seed = config.root_seed
     table = strategy_table(collapse, cohesion, blocks, config.bootstrap, config.confidence, seed)
-    pairs = pairwise(collapse, blocks, config.bootstrap, config.confidence, seed)
+    pairs = pairwise(collapse, blocks, config.bootstrap, config.confidence, seed, cohesion)
     rho = deciders(collapse, X, config.names)
     sobol = sobol_indices(collapse, config) if config.sampler == "saltelli" else None
     text = report_text(config, table, pairs, rho, sobol, len(X))
