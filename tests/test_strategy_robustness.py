@@ -132,6 +132,21 @@ def test_rerun_skips_done_runs(finished):
     assert sorted((out / "parts").glob("*.parquet")) == parts
 
 
+def test_shipped_file_parses_and_covers_every_named_effect():
+    config = sr.load_config(REPO / "experiments" / "strategy_robustness.toml")
+    named = sr.named_parameters(config.strategies)
+    assert set(named) <= set(config.names) | set(config.held)
+    assert config.strategies == ("silent", "reassure", "memorial", "candid")
+    assert config.regime == {
+        "impact_rate": 12.0,
+        "penetration_probability": 1.0,
+        "mitigate_after_breach": False,
+    }
+    X, blocks = sr.design(config)
+    assert X.shape == (config.samples * (len(config.names) + 2), len(config.names))
+    assert len(sr.plan(config, X)) == len(X) * config.seeds * len(config.strategies)
+
+
 def test_pairwise_hand_worked():
     collapse = pd.DataFrame({"a": [0.0, 0.5, 1.0, 0.0], "b": [0.5, 0.5, 0.0, 1.0]})
     pairs = sr.pairwise(collapse, np.arange(4), n_boot=100, seed=1).set_index(["A", "B"])
