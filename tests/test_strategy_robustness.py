@@ -130,6 +130,15 @@ def test_rerun_skips_done_runs(finished):
         again.drop(columns="wall_seconds"), runs.drop(columns="wall_seconds")
     )
     assert sorted((out / "parts").glob("*.parquet")) == parts
+    # a lost part (a killed run) is run again, and only its runs
+    lost = [p for p in parts if p.name.startswith("runs-")][-1]
+    n_lost = len(pd.read_parquet(lost))
+    lost.unlink()
+    report, again = sr.run(config, out, workers=0, progress=False)
+    assert report.ran == n_lost < len(runs) and report.skipped == len(runs) - n_lost
+    pd.testing.assert_frame_equal(
+        again.drop(columns="wall_seconds"), runs.drop(columns="wall_seconds")
+    )
 
 
 def test_shipped_file_parses_and_covers_every_named_effect():
