@@ -1,4 +1,4 @@
-r"""Per-day metrics, the cohesion index, and the morale-collapse event.
+r"""Per-day metrics, the cohesion index, and the collapse event.
 
 Cohesion is the geometric mean of three parts, each in [0, 1]:
 
@@ -6,12 +6,11 @@ Cohesion is the geometric mean of three parts, each in [0, 1]:
 
     C = \left(\bar T \cdot \bar F \cdot (1 - \bar G)\right)^{1/3}
 
-with :math:`\bar T` the mean trust in the leadership, :math:`\bar F` the voters' mean faith
-in the current mission (belief while the mission is to continue, 1 - belief once diverted)
-and :math:`\bar G` the mean grief. The geometric mean lets any one part's failure sink the
-ship's cohesion, as the story has it ("if I lose faith, everyone does"). A morale collapse is
-cohesion below ``collapse_level`` for ``collapse_days`` days in a row; it is recorded once,
-on the day the spell completes.
+with :math:`\bar T` the mean trust in the leadership, :math:`\bar F` the voters' faith, their
+mean agreement :math:`1 - |b_i - m|` with the mission *m* the ship is on, and :math:`\bar G` the
+mean grief. Cohesion describes; it decides nothing. Collapse is behaviour
+(:mod:`model.disengagement`): the disengaged share of the voters above ``collapse_level`` for
+``collapse_days`` days in a row; it is recorded once, on the day the spell completes.
 
 Every per-day metric is declared once below with
 :func:`model.metric_registry.register_metric`: its name, type, unit, label, meaning, the UI
