@@ -59,7 +59,9 @@ def transition_chances(s: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.nda
     return to_out, to_in
 
 
-def withdrawn_ties(adjacency: sparse.csr_array, rows: np.ndarray, scale: np.ndarray):
+def withdrawn_ties(
+    adjacency: sparse.csr_array, rows: np.ndarray, scale: np.ndarray
+) -> sparse.csr_array:
     """The adjacency with each entry (i, j) scaled by ``scale[i] * scale[j]``.
 
     ``rows`` is the row index of each stored entry. One vectorised pass over the entries; the
