@@ -97,8 +97,12 @@ class CrewState:
     requested: np.ndarray  # bool, asked to change their vote since the last referendum
     grief_course: np.ndarray  # int8, GriefCourse (a trait, drawn at birth)
     request_propensity: np.ndarray  # float64 > 0, willingness to ask (a trait, mean 1)
+    #: bool, withdrawn from work and ties (model/disengagement.py); none at day 0
+    disengaged: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        if self.disengaged is None:
+            self.disengaged = np.zeros(len(self.alive), dtype=bool)
         self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array
 
     def __getstate__(self) -> dict:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model import checkpoint
 from model.crew import CrewMember, Role, Vote
+from model.disengagement import Disengagement
 from model.events import Births, Breaches, Mortality, breach_victims
 from model.grief import Grief
 from model.influence import make_crew_rule
@@ -114,6 +115,9 @@ class CrewModel(mesa.Model):
         self.grief = Grief(self)
         self.leadership = Leadership(self)
         self.petition = Petition(self)
+        # its own stream (a fifth child of the run's seed): withdrawing draws no number the
+        # other sub-models would have drawn
+        self.disengagement = Disengagement(p, np.random.default_rng(self.seed.spawn(1)[0]))
         self.collapse = CollapseWatch(p.collapse_level, p.collapse_days)
 
         settle_beliefs(self, np.random.default_rng(belief_seed))
@@ -128,7 +132,8 @@ class CrewModel(mesa.Model):
 
     # --- the day ------------------------------------------------------------------------
     def step(self) -> None:
-        """One day aboard: hazards, births, leadership, influence, grief, petition, metrics."""
+        """One day aboard: hazards, births, leadership, influence, grief, disengagement,
+        petition, metrics."""
         self.day += 1
         self._hazards()
         self._births()
@@ -136,6 +141,7 @@ class CrewModel(mesa.Model):
         self._influence()
         self.grief.daily(self, self.leadership.framing, self.mission_value)
         self.leadership.recover_trust(self, self.breaches.mitigating)
+        self.disengagement.daily(self)
         self._petition()
         self._collect()
         if self.p.debug:
@@ -218,7 +224,7 @@ class CrewModel(mesa.Model):
         if stance is not None and state.alive[self.captain]:  # the crew hears her stance
             state.belief[self.captain] = stance
         state.belief[:] = self.influence.update(
-            self.network.adjacency, state.belief, state.anchor, self.rng
+            self.disengagement.influence_ties(self), state.belief, state.anchor, self.rng
         )
         state.belief[self.captain] = private
 
@@ -249,11 +255,11 @@ class CrewModel(mesa.Model):
     def _collect(self) -> None:
         self._today = measure(self)
         self.datacollector.collect(self)
-        if self.collapse.update(self.day, self.today["cohesion"]):
+        if self.collapse.update(self.day, self.today["disengaged_share"]):
             self.log(
                 "collapse",
-                f"morale collapsed: cohesion below {self.p.collapse_level} for "
-                f"{self.p.collapse_days} days",
+                f"the ship collapsed: more than {self.p.collapse_level:.0%} of the voters "
+                f"disengaged for {self.p.collapse_days} days",
                 count=self.p.collapse_days,
             )
 
@@ -456,7 +462,8 @@ class CrewModel(mesa.Model):
 
     @property
     def collapse_day(self) -> int | None:
-        """Day morale collapsed, or None."""
+        """Day the ship collapsed (disengaged share above ``collapse_level`` for
+        ``collapse_days`` days), or None."""
         return self.collapse.collapse_day
 
     def _update_frozen(self) -> None:
@@ -504,6 +511,7 @@ class CrewModel(mesa.Model):
                 "trust": s.trust,
                 "grief": s.grief,
                 "requested": s.requested,
+                "disengaged": s.disengaged,
             }
         )
 

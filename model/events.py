@@ -26,11 +26,13 @@ class Mortality:
     ``gompertz_slope`` and *b* scaled once at day 0 so that the crew's expected deaths are
     ``mortality_per_1000`` per 1,000 a year (the story: about 12 a year among 3,000). Each day
     the number of deaths is Poisson with mean :math:`\sum_i h_i / 365`, and the dead are
-    drawn in proportion to :math:`h_i`.
+    drawn in proportion to :math:`h_i`. ``multiplier`` scales every hazard (set daily by
+    :mod:`model.disengagement`: care falls when carers withdraw).
     """
 
     def __init__(self, model: CrewModel) -> None:
         p = model.p
+        self.multiplier = 1.0
         self.slope = p.gompertz_slope
         ages = model.ages()[model.state.alive]
         weight = np.exp(self.slope * ages).sum()
@@ -40,6 +42,8 @@ class Mortality:
     def hazard(self, model: CrewModel) -> np.ndarray:
         """Yearly hazard of each slot (zero for the dead)."""
         h = self.scale * np.exp(self.slope * model.ages())
+        if self.multiplier != 1.0:
+            h *= self.multiplier
         h[~model.state.alive] = 0.0
         return h
 
@@ -62,6 +66,8 @@ class Breaches:
     ``impact_rate * penetration_probability * (1 - mitigation_efficacy) ** reinforcements``
     a year. A breach strikes one residential compartment chosen uniformly among the
     inhabited ones and kills Poisson(``breach_deaths``) of its people (at least one).
+    ``rate_multiplier`` scales the rate (the maintenance backlog, :mod:`model.disengagement`);
+    :meth:`slow` delays works under way when the crew cannot do a full day's work.
     """
 
     rate_per_year: float
@@ -69,6 +75,8 @@ class Breaches:
     mitigation_days: int
     reinforcements: int = 0
     works_until: list[int] = field(default_factory=list)
+    rate_multiplier: float = 1.0
+    _lag: float = 0.0  # days of work lost and not yet added to the works' due days
 
     @property
     def current_rate(self) -> float:
@@ -94,9 +102,21 @@ class Breaches:
         self.reinforcements += len(done)
         return len(done)
 
+    def slow(self, pace: float) -> None:
+        """Today only ``pace`` (0-1) of a day's work was done: works under way finish later
+        (each whole day lost moves every due day by one)."""
+        if not self.works_until:
+            self._lag = 0.0
+            return
+        self._lag += 1.0 - pace
+        whole = int(self._lag)
+        if whole:
+            self._lag -= whole
+            self.works_until = [d + whole for d in self.works_until]
+
     def occurs(self, rng: np.random.Generator) -> int:
         """Number of penetrating breaches today."""
-        rate = self.current_rate / DAYS_PER_YEAR
+        rate = self.current_rate * self.rate_multiplier / DAYS_PER_YEAR
         return int(rng.poisson(rate)) if rate > 0 else 0
 
 

@@ -1,4 +1,4 @@
-r"""Per-day metrics, the cohesion index, and the morale-collapse event.
+r"""Per-day metrics, the cohesion index, and the collapse event.
 
 Cohesion is the geometric mean of three parts, each in [0, 1]:
 
@@ -6,12 +6,11 @@ Cohesion is the geometric mean of three parts, each in [0, 1]:
 
     C = \left(\bar T \cdot \bar F \cdot (1 - \bar G)\right)^{1/3}
 
-with :math:`\bar T` the mean trust in the leadership, :math:`\bar F` the voters' mean faith
-in the current mission (belief while the mission is to continue, 1 - belief once diverted)
-and :math:`\bar G` the mean grief. The geometric mean lets any one part's failure sink the
-ship's cohesion, as the story has it ("if I lose faith, everyone does"). A morale collapse is
-cohesion below ``collapse_level`` for ``collapse_days`` days in a row; it is recorded once,
-on the day the spell completes.
+with :math:`\bar T` the mean trust in the leadership, :math:`\bar F` the voters' faith, their
+mean agreement :math:`1 - |b_i - m|` with the mission *m* the ship is on, and :math:`\bar G` the
+mean grief. Cohesion describes; it decides nothing. Collapse is behaviour
+(:mod:`model.disengagement`): the disengaged share of the voters above ``collapse_level`` for
+``collapse_days`` days in a row; it is recorded once, on the day the spell completes.
 
 Every per-day metric is declared once below with
 :func:`model.metric_registry.register_metric`: its name, type, unit, label, meaning, the UI
@@ -116,6 +115,7 @@ class Census:
         counts: Running counts since day 0 (``deaths``, ``breaches``, ``births``).
         held_referendums: Referendums held since day 0 (the recorded one excluded).
         signatures: Today's petition signatures.
+        backlog: The maintenance backlog (days of ship-wide work).
     """
 
     def __init__(
@@ -128,7 +128,9 @@ class Census:
         counts: dict[str, int],
         held_referendums: int,
         signatures: int,
+        backlog: float = 0.0,
     ) -> None:
+        self.backlog = backlog
         self.state = state
         self.network = network
         self.intention = intention
@@ -150,6 +152,7 @@ class Census:
             model.counts,
             len(model.held_referendums),
             model._signatures,  # the petition count the model keeps
+            model.disengagement.backlog,
         )
 
     @cached_property
@@ -228,14 +231,31 @@ class Census:
         n = self.n_alive
         return float(np.add.reduce(self.state.grief[self.alive]) / n) if n else 0.0
 
+    @cached_property
+    def faith(self) -> float:
+        """The voters' mean agreement 1 - |belief - mission| of their own belief with the
+        mission the ship is on (NaN without voters)."""
+        n = self.n_voters
+        if not n:
+            return float("nan")
+        mission = 1.0 if self.mission_continue else 0.0
+        agreement = 1.0 - np.abs(self.state.belief[self.voters] - mission)
+        return float(np.add.reduce(agreement) / n)
+
+    @cached_property
+    def disengaged_share(self) -> float:
+        """Share of the voters who are disengaged (0 without voters)."""
+        n = self.n_voters
+        if not n:
+            return 0.0
+        return float(np.count_nonzero(self.state.disengaged & self.voters)) / n
+
     @property
     def cohesion(self) -> float:
         """The cohesion index (module doc); 0 without voters."""
         if not self.n_voters:
             return 0.0
-        mean_belief = self.belief_moments[0]
-        faith = mean_belief if self.mission_continue else 1.0 - mean_belief
-        return cohesion_index(self.mean_trust, faith, self.mean_grief)
+        return cohesion_index(self.mean_trust, self.faith, self.mean_grief)
 
 
 # --- the built-in metrics, in series order --------------------------------------------------
@@ -325,6 +345,16 @@ register_metric(
     panel=MOOD_PANEL,
 )
 register_metric(
+    "faith",
+    dtype="float",
+    unit="agreement 0-1",
+    label="faith",
+    description="The voters' mean agreement 1 - |belief - mission| of their own belief with "
+    "the mission the ship is on.",
+    compute=lambda c: c.faith,
+    panel=COHESION_PANEL,
+)
+register_metric(
     "cohesion",
     dtype="float",
     unit="index 0-1",
@@ -333,6 +363,26 @@ register_metric(
     compute=lambda c: c.cohesion,
     panel=COHESION_PANEL,
     outcome="final_cohesion",
+)
+register_metric(
+    "disengaged_share",
+    dtype="float",
+    unit="share 0-1",
+    label="disengaged",
+    description="Share of the voters who have withdrawn from work and ties "
+    "(model/disengagement.py); above collapse_level for collapse_days days is a collapse.",
+    compute=lambda c: c.disengaged_share,
+    panel=COHESION_PANEL,
+    outcome="final_disengaged",
+)
+register_metric(
+    "maintenance_backlog",
+    dtype="float",
+    unit="days of work",
+    label="maintenance backlog",
+    description="Ship-wide routine work left undone because the disengaged stopped working.",
+    compute=lambda c: c.backlog,
+    outcome="final_backlog",
 )
 register_metric(
     "vote_change_requests",
@@ -447,16 +497,20 @@ class DailyRecorder(mesa.DataCollector):
 
 
 class CollapseWatch:
-    """Detects a sustained spell of critical cohesion (a morale collapse)."""
+    """Detects a sustained spell of mass disengagement (the ship's collapse).
+
+    The ship is in collapse on a day its disengaged share of voters exceeds ``level``; a spell
+    of ``days`` such days in a row is a collapse, recorded once, on the day it completes.
+    """
 
     def __init__(self, level: float, days: int) -> None:
         self.level, self.days = level, days
         self.spell = 0
         self.collapse_day: int | None = None
 
-    def update(self, day: int, cohesion: float) -> bool:
-        """Feed today's cohesion; True on the day a collapse is first confirmed."""
-        self.spell = self.spell + 1 if cohesion < self.level else 0
+    def update(self, day: int, disengaged_share: float) -> bool:
+        """Feed today's disengaged share; True on the day a collapse is first confirmed."""
+        self.spell = self.spell + 1 if disengaged_share > self.level else 0
         if self.collapse_day is None and self.spell >= self.days:
             self.collapse_day = day
             return True

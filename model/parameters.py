@@ -567,19 +567,112 @@ class Parameters:
     )
     # --- cohesion -------------------------------------------------------------------------
     collapse_level: float = spec(
-        0.5,
-        "cohesion",
+        0.25,
+        "share of voters",
         (0.0, 1.0),
-        "Cohesion below this level is critical",
-        "assumption: 70% of the start value 0.70; a quiet year never falls below it",
+        "Disengaged share of the voters above which the ship is in collapse",
+        "assumption: a quarter of the adults withdrawn leaves departments below the capacity "
+        "routine work needs (maintenance_slack); Chan et al. 2006 define cohesion by the "
+        "willingness to participate",
         "cohesion",
     )
     collapse_days: int = spec(
         30,
         "days",
         (1, 36500),
-        "Critical cohesion sustained this long is a morale collapse",
+        "A disengaged share above collapse_level sustained this long is a collapse",
         "assumption: a month of crisis",
+        "cohesion",
+    )
+    # --- disengagement and its feedbacks (model/disengagement.py) --------------------------
+    disengage_rate: float = spec(
+        0.02,
+        "1/day",
+        (0.0, 1.0),
+        "Daily chance of disengaging at the greatest strain (0 switches disengagement and its "
+        "feedbacks off)",
+        "assumption: withdrawal builds over weeks, not in a day (Palinkas & Suedfeld 2008: "
+        "withdrawal in isolated crews)",
+        "cohesion",
+    )
+    disengage_strain: float = spec(
+        0.6,
+        "strain 0-1",
+        (0.0, 1.0),
+        "Strain above which people start to disengage (strain = ½(1 − trust) + "
+        "½|belief − mission|)",
+        "assumption: at the start (trust 0.7) only those with belief below 0.1 exceed it; a "
+        "quiet year ends with 1.7-2.5% of voters disengaged (measured, 3,000 crew, 5 seeds)",
+        "cohesion",
+    )
+    reengage_rate: float = spec(
+        0.01,
+        "1/day",
+        (0.0, 1.0),
+        "Daily chance of re-engaging at no strain",
+        "assumption: re-engaging is slower than withdrawing (trust is easier to lose than to "
+        "gain; Slovic 1993)",
+        "cohesion",
+    )
+    reengage_strain: float = spec(
+        0.5,
+        "strain 0-1",
+        (0.0, 1.0),
+        "Strain below which the disengaged start to re-engage (at most disengage_strain; the "
+        "gap is each person's hysteresis)",
+        "assumption: a band of 0.1 between withdrawing and returning",
+        "cohesion",
+    )
+    disengaged_tie_scale: float = spec(
+        0.3,
+        "1",
+        (0.0, 1.0),
+        "Factor on the influence weight of every tie of a disengaged person (both ends)",
+        "assumption: the withdrawn keep their households but talk less (Friedkin 2004: "
+        "cohesion as members' ties and participation)",
+        "cohesion",
+    )
+    maintenance_slack: float = spec(
+        0.15,
+        "share of routine work",
+        (0.0, 10.0),
+        "Work the full crew can do beyond the daily routine; the backlog grows once the "
+        "disengaged share of the working crew exceeds slack/(1 + slack)",
+        "assumption: a ship crewed for its routine with about a seventh in hand",
+        "cohesion",
+    )
+    backlog_half_days: float = spec(
+        30.0,
+        "days of work",
+        (0.01, 36500.0),
+        "Maintenance backlog at which its pressure (backlog/(backlog + this)) is one half",
+        "assumption: a month of undone ship-wide work is a visibly failing ship",
+        "cohesion",
+    )
+    backlog_breach_factor: float = spec(
+        2.0,
+        "1",
+        (0.0, 100.0),
+        "Breach rate × (1 + factor × backlog pressure): unmaintained hull fails more often",
+        "assumption: at full pressure the risk triples",
+        "cohesion",
+    )
+    backlog_trust_erosion: float = spec(
+        0.004,
+        "1/day",
+        (0.0, 1.0),
+        "Daily share of trust lost × backlog pressure: the crew see the leadership fail to "
+        "keep the ship running",
+        "assumption: twice trust_recovery_baseline, so full pressure holds trust near a third "
+        "of its start (performance-based trust)",
+        "cohesion",
+    )
+    care_mortality_factor: float = spec(
+        3.0,
+        "1",
+        (0.0, 100.0),
+        "Background mortality × (1 + factor × disengaged share of MEDICAL and LIFE_SUPPORT)",
+        "assumption: without carers and air, the old and ill die several times faster",
         "cohesion",
     )
     debug: bool = spec(
@@ -604,6 +697,11 @@ class Parameters:
                 f"grief_chronic_share={self.grief_chronic_share} is invalid: with "
                 f"grief_resilient_share={self.grief_resilient_share} the shares exceed 1; "
                 f"expected at most {1.0 - self.grief_resilient_share:g}"
+            )
+        if self.reengage_strain > self.disengage_strain:
+            raise ValueError(
+                f"reengage_strain={self.reengage_strain} is invalid: expected at most "
+                f"disengage_strain={self.disengage_strain}"
             )
         if strategies.get(self.captain_strategy).follows_schedule:
             parse_schedule(self.captain_schedule)

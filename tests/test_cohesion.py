@@ -7,9 +7,9 @@ from model import CrewModel
 from model.metrics import CollapseWatch, bimodality, cohesion_index
 
 
-def test_collapse_needs_a_sustained_spell_below_the_level():
+def test_collapse_needs_a_sustained_spell_above_the_level():
     watch = CollapseWatch(level=0.5, days=3)
-    days = [0.6, 0.4, 0.4, 0.6, 0.4, 0.4, 0.4, 0.3, 0.2]
+    days = [0.4, 0.6, 0.6, 0.5, 0.6, 0.6, 0.6, 0.7, 0.8]  # the level itself is not above
     fired = [watch.update(day, c) for day, c in enumerate(days)]
     assert fired == [False] * 6 + [True, False, False]
     assert watch.collapse_day == 6
@@ -43,14 +43,14 @@ def test_day_0_metrics_describe_the_start():
 
 
 def test_collapse_event_is_recorded_once_with_its_day():
-    model = CrewModel(
-        rng=52, captain_strategy="silent", initial_trust=0.3, collapse_level=0.6, collapse_days=5
-    )
+    # no trust at all: the divert-minded disengage from day 1 (none are disengaged at day 0)
+    model = CrewModel(rng=52, n_crew=500, initial_trust=0.0, collapse_level=0.0, collapse_days=5)
     model.run(20)
     collapse = model.events().query("kind == 'collapse'")
     assert len(collapse) == 1
-    assert model.collapse_day == collapse.day.iloc[0] == 4  # below from day 0: 5th day is 4
-    assert model.summary()["collapse_day"] == 4
+    assert model.series().disengaged_share.iloc[0] == 0
+    assert model.collapse_day == collapse.day.iloc[0] == 5  # above from day 1: 5th day is 5
+    assert model.summary()["collapse_day"] == 5
 
 
 def test_series_has_the_promised_columns():
