@@ -17,7 +17,9 @@ ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
 #: Glossary term -> how its passage starts in the ODD (a paragraph, or a table row).
 PASSAGES = {
-    "cohesion and morale collapse": "**Cohesion**",
+    "cohesion": "**Cohesion**",
+    "morale collapse": "**Collapse** is declared",
+    "disengagement": "**Disengagement (rule).**",
     "the captain's strategies": "The strategy speaks every",
     "belief": "| `belief` |",
     "intention": "| intention |",
