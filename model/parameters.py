@@ -693,18 +693,31 @@ class Parameters:
             # Store the declared type: 3000.0 given for an int becomes 3000.
             object.__setattr__(self, f.name, f.metadata["type"](value))
         if self.grief_resilient_share + self.grief_chronic_share > 1.0:
+            named, other = self._blamed("grief_chronic_share", "grief_resilient_share")
             raise ValueError(
-                f"grief_chronic_share={self.grief_chronic_share} is invalid: with "
-                f"grief_resilient_share={self.grief_resilient_share} the shares exceed 1; "
-                f"expected at most {1.0 - self.grief_resilient_share:g}"
+                f"{named}={getattr(self, named)} is invalid: with {other}={getattr(self, other)} "
+                f"the shares exceed 1; expected at most {1.0 - getattr(self, other):g}"
             )
         if self.reengage_strain > self.disengage_strain:
+            if self._blamed("reengage_strain", "disengage_strain")[0] == "reengage_strain":
+                raise ValueError(
+                    f"reengage_strain={self.reengage_strain} is invalid: expected at most "
+                    f"disengage_strain={self.disengage_strain}"
+                )
             raise ValueError(
-                f"reengage_strain={self.reengage_strain} is invalid: expected at most "
-                f"disengage_strain={self.disengage_strain}"
+                f"disengage_strain={self.disengage_strain} is invalid: expected at least "
+                f"reengage_strain={self.reengage_strain}"
             )
         if strategies.get(self.captain_strategy).follows_schedule:
             parse_schedule(self.captain_schedule)
+
+    def _blamed(self, first: str, second: str) -> tuple[str, str]:
+        """Of two parameters that conflict, the one to name in the error and the other: the
+        first, unless only the second was changed from its default (the caller set it)."""
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        if getattr(self, first) == defaults[first] and getattr(self, second) != defaults[second]:
+            return second, first
+        return first, second
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Parameters:

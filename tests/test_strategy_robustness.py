@@ -39,7 +39,11 @@ impact_rate = 12.0
 penetration_probability = 1.0
 mitigate_after_breach = false
 collapse_days = 5
-collapse_level = 0.6  # a line the tiny ships cross, so that strategies differ
+# lines the tiny ships cross, so that strategies differ (measured: final disengaged share
+# 0.014-0.086; reassure collapses in all four runs, silent and candid in two)
+collapse_level = 0.05
+disengage_strain = 0.45
+reengage_strain = 0.35
 [assumptions]
 silence_erosion = "declared"
 acknowledged_erosion = "declared"
