@@ -71,6 +71,28 @@ def _mark(name: str, pending: list[str]) -> None:
         solara.Text(PENDING, classes=["pending-mark", f"pending-{name}"])
 
 
+def whole_number(text: str) -> int | str:
+    """The whole number typed (commas and spaces allowed), or the text itself when it is not
+    one, so that the settings check can say what is wrong with it."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        return text
+
+
+@solara.component
+def WholeNumberInput(label: str, value: Any, on_value: Callable[[Any], None]) -> solara.Element:
+    """A text field for a whole number. Unlike ``solara.InputInt`` it passes text that is not
+    a number on to the settings, where the check names the field and turns Reset off."""
+    return solara.InputText(
+        label,
+        value=str(value),
+        on_value=lambda text: on_value(whole_number(text)),
+        continuous_update=False,
+    )
+
+
 @solara.component
 def ParameterPanel(
     settings: dict[str, Any],
@@ -89,20 +111,14 @@ def ParameterPanel(
     low = f"{smallest:,}" if smallest is not None else "1"
     with solara.Column(classes=["parameter-panel"], gap="0px") as main:
         with solara.Div(classes=["param-n_crew"]):
-            solara.InputInt(
+            WholeNumberInput(
                 f"Crew size (people, {low} to {MAX_UI_CREW:,})",
-                value=settings["n_crew"],
-                on_value=setter("n_crew"),
-                continuous_update=False,
+                settings["n_crew"],
+                setter("n_crew"),
             )
             _mark("n_crew", pending)
         with solara.Div(classes=["param-seed"]):
-            solara.InputInt(
-                "Seed (whole number, 0 or more)",
-                value=settings["seed"],
-                on_value=setter("seed"),
-                continuous_update=False,
-            )
+            WholeNumberInput("Seed (whole number, 0 or more)", settings["seed"], setter("seed"))
             _mark("seed", pending)
         with solara.Div(classes=["param-captain_strategy"]):
             solara.Select(

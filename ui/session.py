@@ -102,10 +102,10 @@ def check_settings(settings: dict[str, Any]) -> str | None:
     """
     seed = settings.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        return f"Seed {seed!r} is invalid: type a whole number of 0 or more in Seed"
+        return f"Seed {seed} is invalid: type a whole number of 0 or more in Seed"
     n_crew = settings.get("n_crew")
     if not isinstance(n_crew, int) or isinstance(n_crew, bool):
-        return f"Crew size {n_crew!r} is invalid: type a whole number in Crew size"
+        return f"Crew size {n_crew} is invalid: type a whole number in Crew size"
     if n_crew > MAX_UI_CREW:
         return f"Crew size {n_crew:,} is too large for the page: at most {MAX_UI_CREW:,}"
     try:

@@ -135,9 +135,12 @@ def alerts(page) -> str:
     return " ".join(str(a.children) for a in page.find(v.Alert).widgets)
 
 
-def test_out_of_range_settings_show_a_message_and_disable_reset(page):
-    set_crew(page, "0")
-    assert "Reset is off: Crew size 0 is invalid" in alerts(page)
+@pytest.mark.parametrize("text", ["0", "abc"])
+def test_out_of_range_settings_show_a_message_and_disable_reset(page, text):
+    set_crew(page, text)
+    message = alerts(page)
+    assert f"Reset is off: Crew size {text} is invalid" in message
+    assert "50,000" not in message and "50000" not in message
     assert page.find(v.Btn, children=["Reset"]).widget.disabled
 
 
