@@ -213,8 +213,94 @@ def referendum_points(model: CrewModel) -> list[dict[str, Any]]:
     return points
 
 
+#: Colour of the shaded difference between ship A and its twin B.
+GAP = "#bdbdbd"
+#: Each panel's lines as (series column, label, scale) for the twin overlay.
+TWIN_LINES = (
+    (("support_continue", "support", 100.0),),
+    (("cohesion", "cohesion", 1.0),),
+    (("mean_trust", "mean trust", 1.0), ("mean_grief", "mean grief", 1.0)),
+    (
+        ("vote_change_requests", "standing requests", 1.0),
+        ("petition_signatures", "petition signatures", 1.0),
+    ),
+)
+
+
+def overlay_twin(
+    panel: dict[str, Any],
+    frame_a: pd.DataFrame,
+    frame_b: pd.DataFrame,
+    lines: tuple[tuple[str, str, float], ...],
+    decimals: int = 2,
+) -> dict[str, Any]:
+    """Add ship B's lines (dashed, named "… (B)") and shade the gap between A and B.
+
+    The gap is drawn as two stacked series: the lower of A and B (invisible) and the
+    difference (a grey area), so the band's height is |A − B| day by day.
+    """
+    n = min(len(frame_a), len(frame_b))
+    day = frame_a["day"].to_numpy()[:n]
+    colours = {s["name"]: s.get("color") for s in panel["series"]}
+
+    def points(values: np.ndarray) -> list[list[float]]:
+        return [
+            [int(d), int(round(float(v))) if decimals == 0 else round(float(v), decimals)]
+            for d, v in zip(day, values, strict=True)
+        ]
+
+    bands, b_lines = [], []
+    for column, label, scale in lines:
+        a = scale * frame_a[column].to_numpy()[:n].astype(float)
+        b = scale * frame_b[column].to_numpy()[:n].astype(float)
+        stack = f"gap-{column}"
+        bands.append(
+            {
+                "name": f"{label} gap base",
+                "type": "line",
+                "stack": stack,
+                "silent": True,
+                "showSymbol": False,
+                "lineStyle": {"opacity": 0},
+                "data": points(np.minimum(a, b)),
+            }
+        )
+        bands.append(
+            {
+                "name": f"{label}: A−B gap",
+                "type": "line",
+                "stack": stack,
+                "silent": True,
+                "showSymbol": False,
+                "color": GAP,
+                "lineStyle": {"opacity": 0},
+                "areaStyle": {"color": GAP, "opacity": 0.45},
+                "data": points(np.abs(a - b)),
+            }
+        )
+        b_lines.append(
+            {
+                "name": f"{label} (B)",
+                "type": "line",
+                "showSymbol": False,
+                "color": colours.get(label),
+                "lineStyle": {"width": 2, "type": "dotted"},
+                "data": points(b),
+            }
+        )
+    panel["series"] = bands + panel["series"] + b_lines
+    panel["legend"]["data"] = [
+        s["name"] for s in panel["series"] if not s["name"].endswith("gap base")
+    ]
+    panel["tooltip"] = {"trigger": "axis"}
+    return panel
+
+
 def series_options(
-    model: CrewModel, frame: pd.DataFrame | None = None, window: int | None = None
+    model: CrewModel,
+    frame: pd.DataFrame | None = None,
+    window: int | None = None,
+    twin: CrewModel | None = None,
 ) -> list[dict[str, Any]]:
     """ECharts options of the four time-series panels of the run so far.
 
@@ -222,6 +308,7 @@ def series_options(
         model: The ship.
         frame: Its series (``model.series()`` when None).
         window: Show only the last ``window`` days (None: the whole run).
+        twin: Ship B, overlaid dotted with the gap shaded (None: no twin).
     """
     frame = model.series() if frame is None else frame
     first_day = 0 if window is None else model.day - window
@@ -285,7 +372,13 @@ def series_options(
         first_day=first_day,
         dashed=("petition signatures",),
     )
-    return [support, cohesion, mood, petition]
+    panels = [support, cohesion, mood, petition]
+    if twin is not None:
+        frame_b = twin.series()
+        for panel, lines, decimals in zip(panels, TWIN_LINES, (1, 2, 2, 0), strict=True):
+            overlay_twin(panel, frame, frame_b, lines, decimals)
+            panel["title"]["text"] += " · A solid, B dotted"
+    return panels
 
 
 def histogram_option(model: CrewModel) -> dict[str, Any]:
@@ -319,11 +412,13 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
 
 
 @solara.component
-def Charts(model: CrewModel, version: int) -> solara.Element:
-    """The four time-series panels, the belief histogram, a time window and the definitions."""
+def Charts(model: CrewModel, version: int, twin: CrewModel | None = None) -> solara.Element:
+    """The four time-series panels (ship B overlaid when there is a twin), the belief
+    histogram, a time window and the definitions."""
     window, set_window = solara.use_state("all days")
     panels = solara.use_memo(
-        lambda: series_options(model, window=WINDOWS[window]), [id(model), version, window]
+        lambda: series_options(model, window=WINDOWS[window], twin=twin),
+        [id(model), version, window, id(twin)],
     )
     histogram = solara.use_memo(lambda: histogram_option(model), [id(model), version])
     with solara.Column(gap="4px") as main:

@@ -157,6 +157,8 @@ class Session:
         error: The last failure as a one-line message, or None.
         last_result: The newest referendum called or forced during this session.
         cache: Per-model values that are costly and constant (network layouts).
+        built: The settings the model was built with (``settings`` follows the changes that
+            act at once; ``built`` with ``timeline`` rebuilds the ship).
         timeline: The interventions and mid-run changes made to ``model`` since it was built
             (:mod:`model.timeline` entries): with ``settings`` they rebuild the same ship.
         twin: Ship B, the counterfactual twin (None when the twin is off): a copy of ``model``
@@ -172,6 +174,7 @@ class Session:
     last_result: ReferendumResult | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    built: dict[str, Any] = field(default_factory=default_settings)
     twin: CrewModel | None = None
     twin_strategy: str | None = None
     twin_day: int = 0
@@ -229,6 +232,7 @@ class Session:
             self.last_result = None
             self.cache = {}
             self.timeline = []
+            self.built = dict(settings)
             self.places = place_stream(settings["seed"])
             if self.twin_strategy is not None:
                 self.twin = None
@@ -368,6 +372,11 @@ class Session:
         record it; returns what A's verb returned."""
         result = timelines.apply(self.model, entry)
         self.timeline.append(entry)
+        if entry["kind"] == "strategy":
+            self.settings = {**self.settings, "captain_strategy": entry["name"]}
+        elif entry["kind"] == "breach_rate":
+            changed = {k: v for k, v in entry.items() if k not in ("day", "kind")}
+            self.settings = {**self.settings, **changed}
         if self.twin is not None and entry["kind"] not in SETTING_KINDS:
             try:
                 timelines.apply(self.twin, entry)
