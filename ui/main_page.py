@@ -183,7 +183,7 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
                 day=session.model.day if session.model is not None else 0,
             )
             ParameterPanel(settings.value, set_settings, pending=pending)
-            TwinControls(session, changed)
+            TwinControls(session, version.value, changed)
         with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
             Views(tab, version.value, message.value, changed, loaded)
     return main

@@ -25,8 +25,12 @@ def other_strategy(current: str) -> str:
 
 
 @solara.component
-def TwinControls(session: Session, on_change: Callable[[str | None], None]) -> solara.Element:
-    """The twin switch and ship B's strategy; ``on_change(error)`` after each change."""
+def TwinControls(
+    session: Session, version: int, on_change: Callable[[str | None], None]
+) -> solara.Element:
+    """The twin switch and ship B's strategy (kept when the switch goes off and on again);
+    ``on_change(error)`` after each change. ``version`` is the model's change counter (the
+    session is mutated in place)."""
     strategies = [s for s in describe("captain_strategy")["valid"] if s != "scripted"]
     a_strategy = session.settings.get("captain_strategy", strategies[0])
     choice, set_choice = solara.use_state(None)  # B's strategy picked while the twin is off
@@ -34,6 +38,8 @@ def TwinControls(session: Session, on_change: Callable[[str | None], None]) -> s
     on = session.twin is not None
 
     def switch(value: bool) -> None:
+        if not value:
+            set_choice(session.twin_strategy)
         on_change(session.set_twin(chosen if value else None))
 
     def choose(name: str) -> None:
