@@ -234,10 +234,12 @@ def overlay_twin(
     lines: tuple[tuple[str, str, float], ...],
     decimals: int = 2,
 ) -> dict[str, Any]:
-    """Add ship B's lines (dashed, named "… (B)") and shade the gap between A and B.
+    """Add ship B's lines (dotted, named "… (B)") and shade the gap between A and B.
 
-    The gap is drawn as two stacked series: the lower of A and B (invisible) and the
-    difference (a grey area), so the band's height is |A − B| day by day.
+    The gap is two areas drawn under the lines: the higher of A and B filled grey from the
+    axis, then the lower filled white, so grey remains only between them. (ECharts stacks
+    areas along x when both axes are numeric, so a stacked band cannot be used.) Pairs are
+    drawn highest first, so a lower pair's band is not covered by a higher pair's white.
     """
     n = min(len(frame_a), len(frame_b))
     day = frame_a["day"].to_numpy()[:n]
@@ -249,34 +251,32 @@ def overlay_twin(
             for d, v in zip(day, values, strict=True)
         ]
 
-    bands, b_lines = [], []
+    def area(name: str, values: np.ndarray, fill: str, opacity: float) -> dict[str, Any]:
+        return {
+            "name": name,
+            "type": "line",
+            "silent": True,
+            "showSymbol": False,
+            "tooltip": {"show": False},
+            "color": GAP,
+            "lineStyle": {"opacity": 0},
+            "areaStyle": {"color": fill, "opacity": opacity, "origin": "start"},
+            "data": points(values),
+        }
+
+    pairs, b_lines = [], []
     for column, label, scale in lines:
         a = scale * frame_a[column].to_numpy()[:n].astype(float)
         b = scale * frame_b[column].to_numpy()[:n].astype(float)
-        stack = f"gap-{column}"
-        bands.append(
-            {
-                "name": f"{label} gap base",
-                "type": "line",
-                "stack": stack,
-                "silent": True,
-                "showSymbol": False,
-                "lineStyle": {"opacity": 0},
-                "data": points(np.minimum(a, b)),
-            }
-        )
-        bands.append(
-            {
-                "name": f"{label}: A−B gap",
-                "type": "line",
-                "stack": stack,
-                "silent": True,
-                "showSymbol": False,
-                "color": GAP,
-                "lineStyle": {"opacity": 0},
-                "areaStyle": {"color": GAP, "opacity": 0.45},
-                "data": points(np.abs(a - b)),
-            }
+        high, low = np.maximum(a, b), np.minimum(a, b)
+        pairs.append(
+            (
+                float(high.mean()) if n else 0.0,
+                [
+                    area("A−B gap (shaded)", high, GAP, 1.0),
+                    area(f"{label} gap base", low, "#ffffff", 1.0),
+                ],
+            )
         )
         b_lines.append(
             {
@@ -288,10 +288,11 @@ def overlay_twin(
                 "data": points(b),
             }
         )
+    bands = [s for _, pair in sorted(pairs, key=lambda p: -p[0]) for s in pair]
     panel["series"] = bands + panel["series"] + b_lines
-    panel["legend"]["data"] = [
-        s["name"] for s in panel["series"] if not s["name"].endswith("gap base")
-    ]
+    names = [s["name"] for s in panel["series"] if not s["name"].endswith("gap base")]
+    panel["legend"]["data"] = list(dict.fromkeys(names))
+    panel["grid"]["bottom"] = 84  # room for the longer legend
     panel["tooltip"] = {"trigger": "axis"}
     return panel
 

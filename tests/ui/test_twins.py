@@ -71,14 +71,22 @@ def test_a_twin_with_the_same_strategy_is_identical_and_differs_after_a_strategy
     assert len(a) == 5 and a.equals(b)  # same seed, same interventions: the same ship
     assert "status-twin" in html_text(page) and "support +0.0 points" in html_text(page)
     names = [s.get("name") for w in page.find(EchartsWidget).widgets for s in w.option["series"]]
-    assert "support (B)" in names and "support: A−B gap" in names
+    assert "support (B)" in names and "A−B gap (shaded)" in names
     gap = next(
         s
         for w in page.find(EchartsWidget).widgets
         for s in w.option["series"]
-        if s.get("name") == "cohesion: A−B gap"
+        if s.get("name") == "cohesion gap base"
     )
-    assert all(y == 0 for _, y in gap["data"])  # no gap
+    assert (
+        gap["data"]
+        == next(  # no gap: the white base reaches the grey top everywhere
+            s
+            for w in page.find(EchartsWidget).widgets
+            for s in w.option["series"]
+            if s.get("name") == "A−B gap (shaded)" and s["data"][0][1] < 2
+        )["data"]
+    )
 
     other = "silent" if strategy != "silent" else "candid"
     page.find(v.Select, label="Ship B's captain's strategy").widget.v_model = other
