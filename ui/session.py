@@ -74,9 +74,11 @@ def page_message(text: str) -> str:
     return text
 
 
-def place_stream(seed: int) -> np.random.Generator:
-    """The page's stream for where a random breach strikes (apart from the model's)."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PLACE_STREAM,)))
+def place_stream(seed: int, index: int) -> np.random.Generator:
+    """The page's stream for where the random breach that is intervention ``index`` of the
+    timeline strikes: apart from the model's streams, and the same after a scenario is
+    re-imported (it depends on the seed and the timeline so far only)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PLACE_STREAM, index)))
 
 
 def _build(settings: dict[str, Any]) -> CrewModel:
@@ -178,7 +180,6 @@ class Session:
     twin: CrewModel | None = None
     twin_strategy: str | None = None
     twin_day: int = 0
-    places: np.random.Generator | None = field(default=None, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     changes: int = 0  # the change counter: the model changed this many times
     drawn: int = -1  # the newest change counter the page has finished drawing
@@ -233,7 +234,6 @@ class Session:
             self.cache = {}
             self.timeline = []
             self.built = dict(settings)
-            self.places = place_stream(settings["seed"])
             if self.twin_strategy is not None:
                 self.twin = None
                 return self.set_twin(self.twin_strategy)
@@ -244,7 +244,7 @@ class Session:
     ) -> str | None:
         """Build a ship from ``settings`` and replay ``timeline`` up to ``day`` (a scenario);
         on failure keep the old ship and return why."""
-        old = (self.model, self.settings, self.timeline, self.places, self.twin, self.cache)
+        old = (self.model, self.settings, self.timeline, self.built, self.twin, self.cache)
         error = self.reset(settings)
         if error is not None:
             return error
@@ -261,7 +261,7 @@ class Session:
                 if self.twin is not None:
                     self.twin.run(day - self.twin.day)
         except (ValueError, TypeError) as error:
-            self.model, self.settings, self.timeline, self.places, self.twin, self.cache = old
+            self.model, self.settings, self.timeline, self.built, self.twin, self.cache = old
             self.error = page_message(str(error))
             return f"the scenario could not be replayed: {self.error}"
         return None
@@ -398,9 +398,8 @@ class Session:
         if len(pool) == 0:
             where = f"section {section}" if section is not None else "the ship"
             raise ValueError(f"no one lives in {where}: a breach there kills no one")
-        if self.places is None:
-            self.places = place_stream(self.settings["seed"])
-        return int(self.places.choice(np.unique(pool)))
+        places = place_stream(self.built["seed"], len(self.timeline))
+        return int(places.choice(np.unique(pool)))
 
     def latest_referendum(self) -> ReferendumResult | None:
         """The newest referendum held during the run (called or forced), else None."""

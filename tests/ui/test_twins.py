@@ -139,6 +139,10 @@ def test_export_then_import_reproduces_the_run(page):
         assert loaded.timeline == session.timeline
         assert loaded.settings["captain_strategy"] == "candid"
         assert status(other) == status(page)
+        click(page, "Breach now")  # a random place, drawn the same way after the import
+        click(other, "Breach now")
+        assert loaded.timeline[-1] == session.timeline[-1]
+        assert loaded.model.events().equals(session.model.events())
     finally:
         other.close()
 
