@@ -37,13 +37,13 @@ def test_twin_switch_identical_then_different(ui_page, ui_server):
     twin = page.wait_for_selector(".status-twin", timeout=TIMEOUT)
     assert "B (reassure)" in twin.inner_text() and SAME in twin.inner_text()
 
-    page.goto(ui_server + "?n_crew=400&seed=3&day=0&twin=silent")  # a new link: a new ship
+    page.goto(ui_server + "?n_crew=400&seed=3&day=0&twin=candid")  # a new link: a new ship
     page.wait_for_selector(".status-twin", timeout=TIMEOUT)
     page.wait_for_load_state("networkidle", timeout=TIMEOUT)
     aborted += page.failed_requests
     page.failed_requests.clear()
     wait_day(page, 0)
-    assert "B (silent)" in page.inner_text(".status-twin")
+    assert "B (candid)" in page.inner_text(".status-twin")
     page.locator(".crew-breach").click()
     page.wait_for_selector(".event-log .event-breach", timeout=TIMEOUT)
     page.locator(".crew-step-n").click()
@@ -51,8 +51,8 @@ def test_twin_switch_identical_then_different(ui_page, ui_server):
     page.locator(".crew-step-n").click()
     wait_day(page, 20)
     text = page.inner_text(".status-twin")
-    # The same steps in Python (ui.session) give B - A = -0.7 points of support on day 20.
-    assert "B (silent)" in text and "support -0.7 points" in text and SAME not in text
+    # The same steps in Python (ui.session) give B - A = -1.9 points of support on day 20.
+    assert "B (candid)" in text and "support -1.9 points" in text and SAME not in text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-twin.png"), full_page=True)
     assert "Traceback (most recent call last)" not in page.inner_text("body")
