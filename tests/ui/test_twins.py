@@ -207,3 +207,16 @@ def test_downloads_are_offered_and_parquet_equals_the_series(page):
     pd.testing.assert_frame_equal(frame, session.model.series())
     events = pd.read_parquet(io.BytesIO(parquet_bytes(session.model.events())))
     assert list(events["kind"]) == list(session.model.events()["kind"])
+
+
+def test_a_dropped_file_is_read_as_bytes_and_a_binary_one_gives_one_line(page):
+    from ui.scenario_panel import import_scenario
+
+    session = session_of(page)
+    click(page, "Step")
+    text = export_text(session).encode()
+    assert import_scenario(session, b"\xff\xfe\x00", "ship.toml") == (
+        "ship.toml: not a text file (expected TOML)"
+    )
+    assert session.model.day == 1
+    assert import_scenario(session, text, "ship.toml") is None and session.model.day == 1
