@@ -1,7 +1,8 @@
 """Measure the UI headless: Step click to re-rendered status (median of N clicks) and Play's
 days per second at one day per update, 3,000 crew.
 
-Usage: .venv/bin/python experiments/ui_benchmark.py [--clicks 15]  (needs Debian's chromium)
+Usage: .venv/bin/python experiments/ui_benchmark.py [--clicks 15] [--twin STRATEGY]
+(needs Debian's chromium; ``--twin silent`` opens the page with ship B on, two ships of 3,000)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ DAY_JS = "(document.querySelector('.status-day') || {dataset: {day: -1}}).datase
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=15)
+    parser.add_argument("--twin", default=None, help="ship B's strategy (a twin of 3,000)")
     args = parser.parse_args()
     import subprocess
     import urllib.request
@@ -57,7 +59,7 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.goto(url)
+            page.goto(url + (f"?seed=1&day=0&twin={args.twin}" if args.twin else ""))
             page.wait_for_selector(".charts canvas", timeout=60_000)
             times = []
             for i in range(args.clicks):

@@ -213,8 +213,95 @@ def referendum_points(model: CrewModel) -> list[dict[str, Any]]:
     return points
 
 
+#: Colour of the shaded difference between ship A and its twin B.
+GAP = "#bdbdbd"
+#: Each panel's lines as (series column, label, scale) for the twin overlay.
+TWIN_LINES = (
+    (("support_continue", "support", 100.0),),
+    (("cohesion", "cohesion", 1.0),),
+    (("mean_trust", "mean trust", 1.0), ("mean_grief", "mean grief", 1.0)),
+    (
+        ("vote_change_requests", "standing requests", 1.0),
+        ("petition_signatures", "petition signatures", 1.0),
+    ),
+)
+
+
+def overlay_twin(
+    panel: dict[str, Any],
+    frame_a: pd.DataFrame,
+    frame_b: pd.DataFrame,
+    lines: tuple[tuple[str, str, float], ...],
+    decimals: int = 2,
+) -> dict[str, Any]:
+    """Add ship B's lines (dotted, named "… (B)") and shade the gap between A and B.
+
+    The gap is two areas drawn under the lines: the higher of A and B filled grey from the
+    axis, then the lower filled white, so grey remains only between them. (ECharts stacks
+    areas along x when both axes are numeric, so a stacked band cannot be used.) Pairs are
+    drawn highest first, so a lower pair's band is not covered by a higher pair's white.
+    """
+    n = min(len(frame_a), len(frame_b))
+    day = frame_a["day"].to_numpy()[:n]
+    colours = {s["name"]: s.get("color") for s in panel["series"]}
+
+    def points(values: np.ndarray) -> list[list[float]]:
+        return [
+            [int(d), int(round(float(v))) if decimals == 0 else round(float(v), decimals)]
+            for d, v in zip(day, values, strict=True)
+        ]
+
+    def area(name: str, values: np.ndarray, fill: str, opacity: float) -> dict[str, Any]:
+        return {
+            "name": name,
+            "type": "line",
+            "silent": True,
+            "showSymbol": False,
+            "tooltip": {"show": False},
+            "color": GAP,
+            "lineStyle": {"opacity": 0},
+            "areaStyle": {"color": fill, "opacity": opacity, "origin": "start"},
+            "data": points(values),
+        }
+
+    pairs, b_lines = [], []
+    for column, label, scale in lines:
+        a = scale * frame_a[column].to_numpy()[:n].astype(float)
+        b = scale * frame_b[column].to_numpy()[:n].astype(float)
+        high, low = np.maximum(a, b), np.minimum(a, b)
+        pairs.append(
+            (
+                float(high.mean()) if n else 0.0,
+                [
+                    area("A−B gap (shaded)", high, GAP, 1.0),
+                    area(f"{label} gap base", low, "#ffffff", 1.0),
+                ],
+            )
+        )
+        b_lines.append(
+            {
+                "name": f"{label} (B)",
+                "type": "line",
+                "showSymbol": False,
+                "color": colours.get(label),
+                "lineStyle": {"width": 2, "type": "dotted"},
+                "data": points(b),
+            }
+        )
+    bands = [s for _, pair in sorted(pairs, key=lambda p: -p[0]) for s in pair]
+    panel["series"] = bands + panel["series"] + b_lines
+    names = [s["name"] for s in panel["series"] if not s["name"].endswith("gap base")]
+    panel["legend"]["data"] = list(dict.fromkeys(names))
+    panel["grid"]["bottom"] = 84  # room for the longer legend
+    panel["tooltip"] = {"trigger": "axis"}
+    return panel
+
+
 def series_options(
-    model: CrewModel, frame: pd.DataFrame | None = None, window: int | None = None
+    model: CrewModel,
+    frame: pd.DataFrame | None = None,
+    window: int | None = None,
+    twin: CrewModel | None = None,
 ) -> list[dict[str, Any]]:
     """ECharts options of the four time-series panels of the run so far.
 
@@ -222,6 +309,7 @@ def series_options(
         model: The ship.
         frame: Its series (``model.series()`` when None).
         window: Show only the last ``window`` days (None: the whole run).
+        twin: Ship B, overlaid dotted with the gap shaded (None: no twin).
     """
     frame = model.series() if frame is None else frame
     first_day = 0 if window is None else model.day - window
@@ -285,7 +373,13 @@ def series_options(
         first_day=first_day,
         dashed=("petition signatures",),
     )
-    return [support, cohesion, mood, petition]
+    panels = [support, cohesion, mood, petition]
+    if twin is not None:
+        frame_b = twin.series()
+        for panel, lines, decimals in zip(panels, TWIN_LINES, (1, 2, 2, 0), strict=True):
+            overlay_twin(panel, frame, frame_b, lines, decimals)
+            panel["title"]["text"] += " · A solid, B dotted"
+    return panels
 
 
 def histogram_option(model: CrewModel) -> dict[str, Any]:
@@ -319,11 +413,13 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
 
 
 @solara.component
-def Charts(model: CrewModel, version: int) -> solara.Element:
-    """The four time-series panels, the belief histogram, a time window and the definitions."""
+def Charts(model: CrewModel, version: int, twin: CrewModel | None = None) -> solara.Element:
+    """The four time-series panels (ship B overlaid when there is a twin), the belief
+    histogram, a time window and the definitions."""
     window, set_window = solara.use_state("all days")
     panels = solara.use_memo(
-        lambda: series_options(model, window=WINDOWS[window]), [id(model), version, window]
+        lambda: series_options(model, window=WINDOWS[window], twin=twin),
+        [id(model), version, window, id(twin)],
     )
     histogram = solara.use_memo(lambda: histogram_option(model), [id(model), version])
     with solara.Column(gap="4px") as main:

@@ -20,12 +20,14 @@ from ui.glossary import Glossary
 from ui.guard import Guarded
 from ui.interventions import Interventions
 from ui.network_view import NetworkView
+from ui.scenario_panel import ScenarioPanel, open_link
 from ui.session import IMMEDIATE
 from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
 from ui.store import TabState, tab_state
 from ui.style import PAGE_CSS
 from ui.tab_id import TabId
+from ui.twin import TwinControls
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
 #: intervention) get their turn. With one day per update Play makes 4 days a second.
@@ -38,13 +40,17 @@ PLAY_WAIT = 5.0
 
 
 @solara.component
-def Page(tab_id: str | None = None) -> solara.Element:
+def Page(tab_id: str | None = None, query: str | None = None) -> solara.Element:
     """The whole page for one tab: its state comes from the store, keyed by the tab's id.
 
     Args:
         tab_id: The tab's id; None (the route) reads it from the browser's sessionStorage.
+        query: A link's query (``n_crew=400&seed=2&day=30&do=3:breach:deaths=3``); None
+            (the route) reads it from the page's URL.
     """
     browser_id, set_browser_id = solara.use_state(None)
+    router = solara.use_router()
+    query = query if query is not None else router.search
     key = tab_id or browser_id
     with solara.Column(gap="0px") as main:
         if tab_id is None:
@@ -52,18 +58,27 @@ def Page(tab_id: str | None = None) -> solara.Element:
         if key is None:
             solara.Text("Loading the ship…", classes=["crew-loading"])
         else:
-            ShipPage(tab_state(key))
+            ShipPage(tab_state(key), query=query)
     return main
 
 
 @solara.component
-def ShipPage(tab: TabState) -> solara.Element:
-    """The ship page over one tab's stored state (a switch or reload reattaches to it)."""
+def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
+    """The ship page over one tab's stored state (a switch or reload reattaches to it); a
+    link's ``query`` rebuilds the ship it names, once per tab."""
     session = tab.session
+    opened = None
+    if query and tab.link != query:
+        tab.link = query
+        with session.lock:
+            opened = open_link(session, query)
+        tab.settings = dict(session.settings)
+        tab.cards.clear()
     token = solara.use_memo(object, [])
     tab.owner = token  # this page drives the tab now; an older page's Play stops
     version = solara.use_reactive(session.changes)
-    message = solara.use_reactive(None)
+    first_message = solara.use_memo(lambda: opened, [])  # a link's, from the first render
+    message = solara.use_reactive(first_message)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(tab.speed)
     settings = solara.use_reactive(dict(tab.settings))
@@ -108,6 +123,15 @@ def ShipPage(tab: TabState) -> solara.Element:
             tab.cards.clear()
         else:  # the fields show the ship that is still running
             error += " (the ship was not rebuilt: the settings show its values again)"
+            tab.settings = dict(session.settings)
+            settings.set(dict(session.settings))
+        changed(error)
+
+    def loaded(error: str | None) -> None:
+        """After an import: the panel shows the new ship's settings."""
+        playing.set(False)
+        if error is None:
+            tab.cards.clear()
             tab.settings = dict(session.settings)
             settings.set(dict(session.settings))
         changed(error)
@@ -159,8 +183,9 @@ def ShipPage(tab: TabState) -> solara.Element:
                 day=session.model.day if session.model is not None else 0,
             )
             ParameterPanel(settings.value, set_settings, pending=pending)
+            TwinControls(session, version.value, changed)
         with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
-            Views(tab, version.value, message.value, changed)
+            Views(tab, version.value, message.value, changed, loaded)
     return main
 
 
@@ -171,17 +196,23 @@ def pending_settings(panel: dict, ship: dict) -> list[str]:
 
 @solara.component
 def Views(
-    tab: TabState, version: int, message: str | None, changed: Callable[[str | None], None]
+    tab: TabState,
+    version: int,
+    message: str | None,
+    changed: Callable[[str | None], None],
+    loaded: Callable[[str | None], None] | None = None,
 ) -> solara.Element:
-    """Everything right of the controls: status, map, interventions, charts, network, log."""
+    """Everything right of the controls: status, map, interventions, charts, scenario and
+    data, network, log."""
     session = tab.session
     model = session.model
+    twin = session.twin
     solara.use_effect(lambda: session.mark_drawn(version), [version])
     with solara.Column(gap="8px") as main:
         if model is None:
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
-        Guarded("status line", lambda: StatusLine(model, version), version)
+        Guarded("status line", lambda: StatusLine(model, version, twin), version)
         Glossary()
         with solara.Column(gap="0px"):  # always there, so a message shifts no view below
             if message:
@@ -204,7 +235,13 @@ def Views(
                     version,
                 )
         with solara.Card("Time series"):
-            Guarded("time series", lambda: Charts(model, version), version)
+            Guarded("time series", lambda: Charts(model, version, twin), version)
+        with solara.Card("Scenario and data"):
+            Guarded(
+                "scenario",
+                lambda: ScenarioPanel(session, version, on_loaded=loaded or changed),
+                version,
+            )
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Social network"):
                 Guarded(

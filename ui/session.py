@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from model import CrewModel, Parameters, ReferendumResult
+from model import timeline as timelines
 
 #: The parameters the control panel exposes, in display order.
 CONTROLLED = (
@@ -49,6 +54,11 @@ LABELS = {
 }
 #: Crew sizes tried when looking for the smallest ship the settings can build.
 CREW_PROBE = 400
+#: Spawn key of the page's own random stream (where a "random" breach strikes), apart from
+#: the model's streams (children 0 to 4 of the seed): both twins get the same place.
+PLACE_STREAM = 1000
+#: Timeline kinds that are settings of one ship (a twin keeps its own), not interventions.
+SETTING_KINDS = ("strategy",)
 
 
 def default_settings() -> dict[str, Any]:
@@ -62,6 +72,13 @@ def page_message(text: str) -> str:
     for name, label in LABELS.items():
         text = re.sub(rf"\b{name}=", f"{label} ", text)
     return text
+
+
+def place_stream(seed: int, index: int) -> np.random.Generator:
+    """The page's stream for where the random breach that is intervention ``index`` of the
+    timeline strikes: apart from the model's streams, and the same after a scenario is
+    re-imported (it depends on the seed and the timeline so far only)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PLACE_STREAM, index)))
 
 
 def _build(settings: dict[str, Any]) -> CrewModel:
@@ -142,6 +159,15 @@ class Session:
         error: The last failure as a one-line message, or None.
         last_result: The newest referendum called or forced during this session.
         cache: Per-model values that are costly and constant (network layouts).
+        built: The settings the model was built with (``settings`` follows the changes that
+            act at once; ``built`` with ``timeline`` rebuilds the ship).
+        timeline: The interventions and mid-run changes made to ``model`` since it was built
+            (:mod:`model.timeline` entries): with ``settings`` they rebuild the same ship.
+        twin: Ship B, the counterfactual twin (None when the twin is off): a copy of ``model``
+            made when the twin was switched on (day 0 after a Reset), following
+            ``twin_strategy``; it advances with ``model`` and gets the same interventions.
+        twin_strategy: The captain's strategy on ship B.
+        twin_day: The day B branched off A.
     """
 
     settings: dict[str, Any] = field(default_factory=default_settings)
@@ -149,6 +175,11 @@ class Session:
     error: str | None = None
     last_result: ReferendumResult | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    built: dict[str, Any] = field(default_factory=default_settings)
+    twin: CrewModel | None = None
+    twin_strategy: str | None = None
+    twin_day: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     changes: int = 0  # the change counter: the model changed this many times
     drawn: int = -1  # the newest change counter the page has finished drawing
@@ -201,12 +232,78 @@ class Session:
             self.error = None
             self.last_result = None
             self.cache = {}
+            self.timeline = []
+            self.built = dict(settings)
+            if self.twin_strategy is not None:
+                self.twin = None
+                return self.set_twin(self.twin_strategy)
+        return None
+
+    def load(
+        self, settings: dict[str, Any], timeline: list[dict[str, Any]], day: int
+    ) -> str | None:
+        """Build a ship from ``settings`` and replay ``timeline`` up to ``day`` (a scenario);
+        on failure keep the old ship and return why."""
+        old = (self.model, self.settings, self.timeline, self.built, self.twin, self.cache)
+        error = self.reset(settings)
+        if error is not None:
+            return error
+        try:
+            with self.lock:
+                for entry in sorted(timeline, key=lambda e: e["day"]):
+                    if entry["day"] > day:
+                        break
+                    self.model.run(entry["day"] - self.model.day)
+                    if self.twin is not None:
+                        self.twin.run(entry["day"] - self.twin.day)
+                    self._apply(timelines.check(entry))
+                self.model.run(day - self.model.day)
+                if self.twin is not None:
+                    self.twin.run(day - self.twin.day)
+        except (ValueError, TypeError) as error:
+            self.model, self.settings, self.timeline, self.built, self.twin, self.cache = old
+            self.error = page_message(str(error))
+            return f"the scenario could not be replayed: {self.error}"
+        return None
+
+    # --- the twin -------------------------------------------------------------------------
+    def set_twin(self, strategy: str | None) -> str | None:
+        """Switch ship B on with the captain's ``strategy`` (None: off). B is a copy of A as
+        it is now (saved and loaded through the model's checkpoint), then follows
+        ``strategy``; with A's own strategy B stays identical to A."""
+        if strategy is None:
+            with self.lock:
+                self.twin, self.twin_strategy = None, None
+            return None
+        if self.model is None:
+            return self.error or "no model: press Reset"
+        with self.lock, tempfile.TemporaryDirectory() as folder:
+            path = self.model.save(Path(folder) / "ship-b")
+            twin = CrewModel.load(path)
+            if twin.p.captain_strategy != strategy:
+                try:
+                    twin.set_strategy(strategy)
+                except (ValueError, TypeError) as error:
+                    return page_message(str(error))
+            self.twin, self.twin_strategy, self.twin_day = twin, strategy, self.model.day
+        return None
+
+    def set_twin_strategy(self, strategy: str) -> str | None:
+        """Ship B follows ``strategy`` from now on (acts at once, like A's)."""
+        if self.twin is None:
+            return self.set_twin(strategy)
+        try:
+            with self.lock:
+                self.twin.set_strategy(strategy)
+                self.twin_strategy = strategy
+        except (ValueError, TypeError) as error:
+            return page_message(str(error))
         return None
 
     # --- the verbs ------------------------------------------------------------------------
     def step(self, days: int = 1) -> str | None:
         """Advance ``days`` days."""
-        return self._do(lambda m: m.run(days))
+        return self._do(lambda m: self._both(lambda ship: ship.run(days)))
 
     def run_to(self, day: int) -> str | None:
         """Advance to day ``day`` (a message if the ship is already past it)."""
@@ -214,7 +311,7 @@ class Session:
             return f"Run to day {day!r} is invalid: type a whole number of days"
         if self.model is not None and day < self.model.day:
             return f"the ship is already on day {self.model.day}: type a later day in Run to day"
-        return self._do(lambda m: m.run(day - m.day))
+        return self._do(lambda m: self._both(lambda ship: ship.run(day - ship.day)))
 
     def apply_now(self, name: str, value: Any) -> str | None:
         """Change a setting of :data:`IMMEDIATE` on the running ship (logged as an event)."""
@@ -223,9 +320,9 @@ class Session:
 
         def change(m: CrewModel) -> None:
             if name == "captain_strategy":
-                m.set_strategy(value)
+                self._apply({"day": m.day, "kind": "strategy", "name": value})
             else:
-                m.set_breach_rate(**{name: float(value)})
+                self._apply({"day": m.day, "kind": "breach_rate", name: float(value)})
             self.settings = {**self.settings, name: value}
 
         error = self._do(change)
@@ -234,21 +331,30 @@ class Session:
     def breach(
         self, deaths: int = 3, section: int | None = None, compartment: int | None = None
     ) -> str | None:
-        """A hull breach now (``section``/``compartment`` None: drawn at random)."""
-        return self._do(lambda m: m.breach(deaths=deaths, section=section, compartment=compartment))
+        """A hull breach now (``section``/``compartment`` None: drawn at random from the
+        page's own stream, so a twin is struck in the same place and the timeline records
+        where)."""
+
+        def strike(m: CrewModel) -> None:
+            place = compartment
+            if place is None:
+                place = self._random_compartment(m, section)
+            self._apply({"day": m.day, "kind": "breach", "deaths": deaths, "compartment": place})
+
+        return self._do(strike)
 
     def memorial(self) -> str | None:
         """Hold a memorial now."""
-        return self._do(lambda m: m.memorial())
+        return self._do(lambda m: self._apply({"day": m.day, "kind": "memorial"}))
 
     def broadcast(self, tone: str) -> str | None:
         """The captain speaks now in ``tone``."""
-        return self._do(lambda m: m.broadcast(tone))
+        return self._do(lambda m: self._apply({"day": m.day, "kind": "message", "tone": tone}))
 
     def mitigate(self) -> str | None:
         """Start reinforcing the hull (a message if work is already under way)."""
         started = []
-        error = self._do(lambda m: started.append(m.mitigate()))
+        error = self._do(lambda m: started.append(self._apply({"day": m.day, "kind": "mitigate"})))
         if error is None and started and not started[0]:
             return "reinforcement is already under way"
         return error
@@ -257,9 +363,43 @@ class Session:
         """Hold a referendum now; the result becomes :attr:`last_result`."""
 
         def vote(m: CrewModel) -> None:
-            self.last_result = m.call_referendum()
+            self.last_result = self._apply({"day": m.day, "kind": "referendum"})
 
         return self._do(vote)
+
+    def _apply(self, entry: dict[str, Any]) -> Any:
+        """Apply intervention ``entry`` to A and (unless it is one ship's setting) to B, and
+        record it; returns what A's verb returned."""
+        result = timelines.apply(self.model, entry)
+        self.timeline.append(entry)
+        if entry["kind"] == "strategy":
+            self.settings = {**self.settings, "captain_strategy": entry["name"]}
+        elif entry["kind"] == "breach_rate":
+            changed = {k: v for k, v in entry.items() if k not in ("day", "kind")}
+            self.settings = {**self.settings, **changed}
+        if self.twin is not None and entry["kind"] not in SETTING_KINDS:
+            try:
+                timelines.apply(self.twin, entry)
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"ship B: {error}") from None
+        return result
+
+    def _both(self, action) -> None:
+        action(self.model)
+        if self.twin is not None:
+            action(self.twin)
+
+    def _random_compartment(self, m: CrewModel, section: int | None) -> int:
+        """An inhabited compartment of ship A (in ``section`` if given), uniformly at random."""
+        state = m.state
+        pool = state.compartment[state.alive]
+        if section is not None:
+            pool = pool[state.section[state.alive] == section]
+        if len(pool) == 0:
+            where = f"section {section}" if section is not None else "the ship"
+            raise ValueError(f"no one lives in {where}: a breach there kills no one")
+        places = place_stream(self.built["seed"], len(self.timeline))
+        return int(places.choice(np.unique(pool)))
 
     def latest_referendum(self) -> ReferendumResult | None:
         """The newest referendum held during the run (called or forced), else None."""

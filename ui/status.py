@@ -21,6 +21,21 @@ def status_text(model: CrewModel) -> str:
     )
 
 
+def twin_text(model: CrewModel, twin: CrewModel) -> str:
+    """Ship B's line next to A's: its strategy, support, cohesion, mission, and B − A."""
+    a, b = model.today, twin.today
+    aboard = int(twin.state.alive.sum())
+    mission = "continue" if b["mission_continue"] else "divert"
+    collapsed = f" · collapsed on day {twin.collapse_day}" if twin.collapse_day is not None else ""
+    return (
+        f"B ({twin.p.captain_strategy}): {aboard:,} aboard · "
+        f"support {b['support_continue']:.1%} · cohesion {b['cohesion']:.2f} · "
+        f"mission: {mission}{collapsed} · B − A: support "
+        f"{100 * (b['support_continue'] - a['support_continue']):+.1f} points, cohesion "
+        f"{b['cohesion'] - a['cohesion']:+.2f}"
+    )
+
+
 def collapse_text(model: CrewModel) -> str | None:
     """'morale collapsed on day N' once it happened, else None."""
     if model.collapse_day is None:
@@ -29,16 +44,27 @@ def collapse_text(model: CrewModel) -> str | None:
 
 
 @solara.component
-def StatusLine(model: CrewModel, version: int) -> solara.Element:
-    """The run's status; the collapse is shown in red when it happens."""
+def StatusLine(model: CrewModel, version: int, twin: CrewModel | None = None) -> solara.Element:
+    """The run's status (and ship B's, with the difference, when there is a twin); the
+    collapse is shown in red when it happens."""
     collapsed = collapse_text(model)
-    with solara.Row(classes=["status-line"], gap="16px", style={"align-items": "center"}) as main:
+    with solara.Row(
+        classes=["status-line"], gap="16px", style={"align-items": "center", "flex-wrap": "wrap"}
+    ) as main:
+        prefix = f"A ({model.p.captain_strategy}): " if twin is not None else ""
         solara.HTML(
             tag="span",
             unsafe_innerHTML=f'<span class="status-day" data-day="{model.day}">'
-            f"{status_text(model)}</span>",
+            f"{prefix}{status_text(model)}</span>",
             style={"font-size": "16px", "font-weight": "500"},
         )
+        if twin is not None:
+            solara.HTML(
+                tag="span",
+                unsafe_innerHTML=f'<span class="status-twin" data-day="{twin.day}">'
+                f"{twin_text(model, twin)}</span>",
+                style={"font-size": "15px"},
+            )
         if collapsed:
             solara.HTML(
                 tag="span",

@@ -35,6 +35,8 @@ class TabState:
         cards: Effect cards of the interventions, newest last.
         owner: Token of the page that drives this tab now (a reloaded page takes over).
         seen: When the tab was last seen (``time.monotonic()``).
+        link: The link query this tab's ship was opened from (applied once, so a reload
+            keeps the run).
     """
 
     session: Session = field(default_factory=Session)
@@ -44,6 +46,7 @@ class TabState:
     cards: list[Any] = field(default_factory=list)
     owner: object | None = None
     seen: float = field(default_factory=time.monotonic)
+    link: str | None = None
 
 
 _TABS: dict[str, TabState] = {}

@@ -56,6 +56,7 @@ class RunSettings:
     series_every: int = 1
     series_columns: tuple[str, ...] = field(default_factory=metric_registry.series_columns)
     signals_window: float = 0.5
+    interventions: tuple[dict[str, Any], ...] = ()  # the timeline (model.timeline)
 
 
 @dataclass
@@ -116,7 +117,12 @@ def execute_run(task: RunTask, settings: RunSettings) -> tuple[dict[str, Any], p
         model = CrewModel(rng=task.seed, parameters=params)
         if settings.breach_at_start is not None:
             model.breach(deaths=settings.breach_at_start)
-        model.run(settings.horizon_days)
+        if settings.interventions:
+            from model.timeline import replay
+
+            replay(model, settings.interventions, settings.horizon_days)
+        else:
+            model.run(settings.horizon_days)
         series = model.series()
         outcome = outcomes(model, series)
         outcome.update(

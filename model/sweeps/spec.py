@@ -20,6 +20,11 @@ An experiment file looks like::
     method = "grid"             # or "latin_hypercube", "sobol" (then `samples` points)
     samples = 64
 
+    [[interventions]]           # optional, repeated: the timeline (see model.timeline)
+    day = 0                     # applied after this many days, before the next step
+    kind = "breach"             # breach, message, memorial, mitigate, referendum, strategy,
+    deaths = 3                  # breach_rate; then the kind's own arguments
+
     [outputs]                   # optional
     series = true               # keep per-day series (downsampled)
     series_every = 7            # keep every 7th day (and the last)
@@ -42,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from model import metric_registry
+from model import metric_registry, timeline
 from model.parameters import Parameters, describe, unknown_message
 
 SAMPLING_METHODS = ("grid", "latin_hypercube", "sobol")
@@ -59,6 +64,7 @@ TOP_KEYS = (
     "outputs",
     "sensitivity",
     "threshold",
+    "interventions",
 )
 OUTPUT_KEYS = ("series", "series_every", "series_columns", "signals_window")
 SENSITIVITY_KEYS = ("method", "outcome", "trajectories", "num_levels", "samples")
@@ -135,6 +141,7 @@ class Experiment:
     signals_window: float = 0.5
     sensitivity: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file's text, kept for the manifest
+    interventions: tuple[dict[str, Any], ...] = ()  # the timeline, applied in every run
 
     @property
     def varied_names(self) -> list[str]:
@@ -184,6 +191,8 @@ class Experiment:
             "series": [self.series, self.series_every, list(self.series_columns)],
             "signals_window": self.signals_window,
         }
+        if self.interventions:  # absent otherwise: older experiments keep their digests
+            payload["interventions"] = list(self.interventions)
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -315,6 +324,20 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
         if key in sensitivity:
             whole(f"sensitivity.{key}", sensitivity[key], 1, 1_000_000)
 
+    raw_timeline = data.get("interventions", [])
+    if not isinstance(raw_timeline, list):
+        raise bad("interventions", "[[interventions]] tables", raw_timeline)
+    interventions = []
+    for i, entry in enumerate(raw_timeline):
+        try:
+            interventions.append(timeline.check(entry))
+        except ValueError as exc:
+            raise SpecError(f"{label}: interventions[{i}]: {exc}") from None
+        if interventions[-1]["day"] > horizon:
+            raise bad(
+                f"interventions[{i}].day", f"a day up to horizon_days ({horizon})", entry["day"]
+            )
+
     experiment = Experiment(
         name=name or "experiment",
         horizon_days=horizon,
@@ -332,6 +355,7 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
         signals_window=float(window),
         sensitivity=dict(sensitivity),
         source=text,
+        interventions=tuple(interventions),
     )
     _check_points(label, experiment)
     return experiment

@@ -66,6 +66,7 @@ def settings_of(experiment: Experiment) -> RunSettings:
         series_every=experiment.series_every,
         series_columns=experiment.series_columns,
         signals_window=experiment.signals_window,
+        interventions=experiment.interventions,
     )
 
 
