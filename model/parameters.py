@@ -433,15 +433,15 @@ class Parameters:
         "leadership",
     )
     rally_gain: float = spec(
-        2.0,
+        1.0,
         "1",
         (0.0, 20.0),
         "Size of the positive trust event when the captain speaks within rally_window days of "
         "a public shock (a breach), per unit of the shock's mean trust loss aboard (0 = no rally)",
         "assumption: a shock met by visible leadership raises trust (rally round the flag: "
         "Mueller 1970; trust rose in the first COVID-19 lockdowns: Bol et al. 2021; voters "
-        "reward visible response: Healy & Malhotra 2009); 2 with trust_gain_asymmetry 2 wins "
-        "back the shock's size times (1 − trust)",
+        "reward visible response: Healy & Malhotra 2009); no source gives its size: 1 makes a "
+        "met shock a positive event as large as the shock (the asymmetry halves its effect)",
         "leadership",
     )
     rally_window: int = spec(

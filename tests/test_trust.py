@@ -54,7 +54,9 @@ def test_a_message_after_the_rally_window_meets_nothing():
 
 
 def test_a_rally_lifts_trust_above_its_start_and_fades_back():
-    model = CrewModel(rng=44, captain_strategy="memorial", mortality_per_1000=0.0, **SMALL)
+    model = CrewModel(
+        rng=44, captain_strategy="memorial", mortality_per_1000=0.0, rally_gain=2.0, **SMALL
+    )
     model.breach(deaths=3, compartment=5)
     model.run(1)  # the memorial the next day
     start = model.p.initial_trust
