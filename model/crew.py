@@ -97,6 +97,7 @@ class CrewState:
     requested: np.ndarray  # bool, asked to change their vote since the last referendum
     grief_course: np.ndarray  # int8, GriefCourse (a trait, drawn at birth)
     request_propensity: np.ndarray  # float64 > 0, willingness to ask (a trait, mean 1)
+    susceptibility: np.ndarray  # float64 > 0, how much influence moves one (a trait, mean 1)
     #: bool, withdrawn from work and ties (model/disengagement.py); none at day 0
     disengaged: np.ndarray | None = None
 

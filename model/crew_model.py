@@ -223,9 +223,14 @@ class CrewModel(mesa.Model):
         stance = self.leadership.public_stance(self.mission_value)
         if stance is not None and state.alive[self.captain]:  # the crew hears her stance
             state.belief[self.captain] = stance
+        before = state.belief.copy() if self.p.susceptibility_spread > 0 else None
         state.belief[:] = self.influence.update(
             self.disengagement.influence_ties(self), state.belief, state.anchor, self.rng
         )
+        if before is not None:  # each person moves by their susceptibility times the day's change
+            s = state.susceptibility
+            moved = np.clip(before + s * (state.belief - before), 0.0, 1.0)
+            np.copyto(state.belief, moved, where=s != 1.0)  # s = 1: the rule's value, bit for bit
         state.belief[self.captain] = private
 
     def _petition(self) -> None:
@@ -273,7 +278,7 @@ class CrewModel(mesa.Model):
             return
         grief, loss = self.grief.impacts(self, slots, public)
         self.grief.add(self, grief)
-        self.leadership.erode_trust(self, loss)
+        self.leadership.erode_trust(self, loss, public)
         state.alive[slots] = False
         self.network.remove(slots)
         for slot in slots:

@@ -23,6 +23,16 @@ strategies that answer every death or speak candidly, ``silence_erosion`` otherw
 relaxes toward each person's start value at ``trust_recovery`` a day while reinforcement work
 is visible and at ``trust_recovery_baseline`` otherwise.
 
+Trust can rise as well as fall. A public shock (a breach) of size *a*, the mean trust-loss
+impact aboard, that the captain meets with a message or memorial within ``rally_window`` days
+is a positive trust event of size :math:`g\,a` (*g* ``rally_gain``): the rally round the flag
+(Mueller 1970). Trust events are asymmetric (Slovic 1993): a negative event of size *a* takes
+:math:`a\,T_i` (the erosion above), a positive one gives :math:`s_i\,a/k\,(1 - T_i)` with *k*
+``trust_gain_asymmetry`` and :math:`s_i` the person's ``susceptibility``. A rally lifts trust
+above where the shock left it; recovery then relaxes it back toward the start value, so a rally
+fades. Susceptibility also scales a message's belief pull and trust gain:
+:math:`x_i \mathrel{+}= m_k s_i T_i (y_k - x_i)`, :math:`T_i \mathrel{+}= c_k s_i (1 - T_i)`.
+
 When the strategy speaks: every ``routine_interval`` days if it has one, the day after the
 deaths it answers (breaches, or any death), or as ``captain_schedule`` says.
 """
@@ -51,6 +61,8 @@ class Leadership:
         self.last_tone: str | None = None
         self.last_message_day = -(10**9)
         self.pending_response = False  # answer the latest deaths tomorrow
+        self.shock = 0.0  # size of the public shocks not yet met by a message
+        self.shock_day = -(10**9)
         self.adopt(p)
 
     def adopt(self, p: Parameters) -> None:
@@ -81,6 +93,8 @@ class Leadership:
         ):
             tone = own.name
         self.pending_response = False
+        if day - self.shock_day > self.p.rally_window:
+            self.shock = 0.0  # a shock not met in time raises no rally
         if tone is not None:
             model.broadcast(tone, source="strategy")
         self.framing *= self.framing_decay
@@ -122,14 +136,17 @@ class Leadership:
                 model.mission_value if message.belief_target == "mission" else self.private_belief
             )
             x, t = state.belief[listen], state.trust[listen]
-            state.belief[listen] = x + message.belief_pull * t * (position - x)
+            s = state.susceptibility[listen]
+            state.belief[listen] = x + message.belief_pull * t * s * (position - x)
             if message.trust_gain:
-                state.trust[listen] = t + message.trust_gain * (1.0 - t)
+                state.trust[listen] = t + message.trust_gain * s * (1.0 - t)
         elif message.trust_gain:
             t = state.trust[listen]
-            state.trust[listen] = t + message.trust_gain * (1.0 - t)
+            s = state.susceptibility[listen]
+            state.trust[listen] = t + message.trust_gain * s * (1.0 - t)
         self.last_tone = tone
         self.last_message_day = model.day
+        self.rally(model)
 
     # --- trust --------------------------------------------------------------------------
     def response_factor(self, day: int) -> float:
@@ -139,14 +156,57 @@ class Leadership:
             return self.tone_effects(self.last_tone).erosion_after_message
         return self.effects.standing_erosion
 
-    def erode_trust(self, model: CrewModel, impact: np.ndarray) -> None:
-        """Deaths erode the trust of those they hit."""
+    def erode_trust(self, model: CrewModel, impact: np.ndarray, public: bool = False) -> None:
+        """Deaths erode the trust of those they hit; public ones are a shock a message can
+        meet (:meth:`rally`)."""
         factor = self.p.trust_erosion * self.response_factor(model.day)
+        state = model.state
         if factor > 0:
-            model.state.trust *= 1.0 - factor * impact
+            state.trust[:] = lose_trust(state.trust, factor * impact)
+        if public:
+            living = state.alive & (impact > 0)
+            size = float(impact[living].mean()) if living.any() else 0.0
+            if model.day - self.shock_day > self.p.rally_window:
+                self.shock = 0.0
+            self.shock = 1.0 - (1.0 - self.shock) * (1.0 - size)
+            self.shock_day = model.day
+
+    def rally(self, model: CrewModel) -> None:
+        """A message that meets a recent public shock raises trust: a positive event of size
+        ``trust_erosion`` × ``rally_gain`` × the shock (once per shock)."""
+        if self.shock <= 0.0 or model.day - self.shock_day > self.p.rally_window:
+            return
+        size = self.p.trust_erosion * self.p.rally_gain * self.shock
+        self.shock = 0.0
+        if size > 0.0:
+            state, listen = model.state, model.listeners
+            state.trust[listen] = gain_trust(
+                state.trust[listen],
+                size,
+                self.p.trust_gain_asymmetry,
+                state.susceptibility[listen],
+            )
 
     def recover_trust(self, model: CrewModel, mitigating: bool) -> None:
         """Trust relaxes toward its start value, faster while mitigation is visible."""
         rate = self.p.trust_recovery if mitigating else self.p.trust_recovery_baseline
         state = model.state
         state.trust += rate * (state.trust_baseline - state.trust)
+
+
+def lose_trust(trust: np.ndarray, size: np.ndarray | float) -> np.ndarray:
+    """Trust after a negative event of this size (per person): it takes ``size`` × trust."""
+    return trust * (1.0 - np.minimum(size, 1.0))
+
+
+def gain_trust(
+    trust: np.ndarray,
+    size: float,
+    asymmetry: float,
+    susceptibility: np.ndarray | float = 1.0,
+) -> np.ndarray:
+    """Trust after a positive event of this size: it gives susceptibility × size/asymmetry ×
+    (1 − trust), at most the whole gap to full trust (Slovic 1993's asymmetry: a gain of the
+    size of a loss moves trust ``asymmetry`` times less)."""
+    share = np.minimum(susceptibility * size / asymmetry, 1.0)
+    return trust + share * (1.0 - trust)

@@ -109,6 +109,17 @@ class Parameters:
     weight_coworker: float = spec(
         0.3, "1", (0.0, 10.0), "Influence weight of a co-worker tie", "assumption", "network"
     )
+    susceptibility_spread: float = spec(
+        0.3,
+        "log-units",
+        (0.0, 3.0),
+        "Spread (log-normal sigma, mean 1) of how much people are moved by the captain's "
+        "messages and their confidants: each person's day's change in belief from influence, "
+        "a message's pull, and a message's or rally's trust gain are times their susceptibility",
+        "assumption: people differ in susceptibility to influence (Friedkin & Johnsen 2011); "
+        "0.3 keeps the story's calibrated breach response (measured); 0 = everyone alike",
+        "network",
+    )
     friends_per_person: int = spec(
         4,
         "ties",
@@ -419,6 +430,37 @@ class Parameters:
         (0.0, 1.0),
         "Daily recovery of trust toward its start value otherwise",
         "assumption: trust heals over about a year",
+        "leadership",
+    )
+    rally_gain: float = spec(
+        1.0,
+        "1",
+        (0.0, 20.0),
+        "Size of the positive trust event when the captain speaks within rally_window days of "
+        "a public shock (a breach), per unit of the shock's mean trust loss aboard (0 = no rally)",
+        "assumption: a shock met by visible leadership raises trust (rally round the flag: "
+        "Mueller 1970; trust rose in the first COVID-19 lockdowns: Bol et al. 2021; voters "
+        "reward visible response: Healy & Malhotra 2009); no source gives its size: 1 makes a "
+        "met shock a positive event as large as the shock (the asymmetry halves its effect)",
+        "leadership",
+    )
+    rally_window: int = spec(
+        2,
+        "days",
+        (0, 3650),
+        "A message this many days or fewer after a public shock meets it (and starts a rally)",
+        "assumption: the story's responses come within a day or two; a later word is not read "
+        "as meeting the shock",
+        "leadership",
+    )
+    trust_gain_asymmetry: float = spec(
+        2.0,
+        "1",
+        (1.0, 20.0),
+        "How many times less a positive trust event (a rally) moves trust than a negative one "
+        "of the same size: a loss of size a takes a·T, a gain gives a/k·(1 − T)",
+        "assumption after Slovic 1993 (trust is easier to destroy than to create; the "
+        "asymmetry principle gives no ratio): 2",
         "leadership",
     )
     memorial_framing: float = spec(

@@ -51,13 +51,15 @@ def initial_state(layout: ShipLayout, p: Parameters, traits: np.random.Generator
 
 
 def draw_traits(p: Parameters, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Traits of ``n`` new people: their grief course and their willingness to ask.
+    """Traits of ``n`` new people: their grief course, their willingness to ask, and their
+    susceptibility to influence.
 
     The grief course is resilient, chronic or recovering with probabilities
     ``grief_resilient_share``, ``grief_chronic_share`` and the rest (Bonanno et al. 2002);
     the willingness to ask to change one's vote is log-normal with mean 1 and log-sd
-    ``request_propensity_spread``. Drawn from the model's trait stream, so that traits do not
-    shift the random numbers of the run itself.
+    ``request_propensity_spread``; the susceptibility (how much messages and confidants move
+    them) is log-normal with mean 1 and log-sd ``susceptibility_spread``. Drawn from the
+    model's trait stream, so that traits do not shift the random numbers of the run itself.
     """
     u = rng.random(n)
     course = np.full(n, GriefCourse.RECOVERING, dtype=np.int8)
@@ -65,7 +67,13 @@ def draw_traits(p: Parameters, n: int, rng: np.random.Generator) -> dict[str, np
     course[u >= 1.0 - p.grief_chronic_share] = GriefCourse.CHRONIC
     sigma = p.request_propensity_spread
     propensity = np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
-    return {"grief_course": course, "request_propensity": propensity}
+    sigma = p.susceptibility_spread
+    susceptibility = np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+    return {
+        "grief_course": course,
+        "request_propensity": propensity,
+        "susceptibility": susceptibility,
+    }
 
 
 def settle_beliefs(model: CrewModel, rng: np.random.Generator) -> None:

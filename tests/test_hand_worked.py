@@ -109,7 +109,8 @@ def test_a_new_belief_stays_within_its_confidants_its_anchor_and_its_own(
 
 # --- the captain's messages ------------------------------------------------------------------
 def test_a_message_moves_belief_in_proportion_to_trust_at_one_half():
-    model = CrewModel(rng=31, n_crew=300, captain_strategy="silent")
+    # everyone equally susceptible (s = 1; tests/test_trust.py covers s varying)
+    model = CrewModel(rng=31, n_crew=300, captain_strategy="silent", susceptibility_spread=0.0)
     model.state.trust[:] = 0.5
     before = model.state.belief.copy()
     model.broadcast("reassure")

@@ -42,7 +42,8 @@ def test_messages_move_belief_in_proportion_to_trust():
         model.broadcast("reassure")
         listen = model.listeners
         shifts.append(model.state.belief[listen] - before[listen])
-        expected = model.p.message_effect * model.p.initial_trust * (1 - before[listen])
+        s = model.state.susceptibility[listen]  # each listener's (mean 1)
+        expected = model.p.message_effect * model.p.initial_trust * s * (1 - before[listen])
         np.testing.assert_allclose(shifts[-1], expected, atol=1e-15)
     assert shifts[0].mean() > 0 and np.all(shifts[1] == 0)
 
