@@ -85,8 +85,9 @@ def test_a_quiet_year_stays_near_the_recorded_support_and_its_cohesion(quiet_yea
 
 @pytest.mark.slow
 def test_monthly_breaches_and_a_silent_captain_collapse_morale_within_two_years():
-    """Measured (seeds 100-119, two years): 20 of 20 collapse, on days 239-596, median 434,
-    95% interval of the median (order statistics 6 and 15) 398-497.
+    """Measured (seeds 100-119, two years, with the rally): 20 of 20 collapse, on days
+    262-602, median 432, 95% interval of the median (order statistics 6 and 15) 400-490. A
+    silent captain never answers a breach, so never rallies.
 
     On the 10 seeds used here every ship must collapse within the two years, and the median
     day of collapse must lie in the measured interval of the median.
@@ -96,7 +97,7 @@ def test_monthly_breaches_and_a_silent_captain_collapse_morale_within_two_years(
         for s in range(10)
     ]
     assert all(day is not None for day in days), days
-    assert 398 <= np.median(days) <= 497, sorted(days)
+    assert 400 <= np.median(days) <= 490, sorted(days)
 
 
 @pytest.mark.slow
