@@ -25,6 +25,16 @@ An experiment file looks like::
     series_every = 7            # keep every 7th day (and the last)
     series_columns = ["cohesion", "support_continue"]
 
+    [uncertainty]               # optional: carry parameter uncertainty into every run
+    posterior = "../results/story-abc"   # a `python -m model calibrate` output folder,
+                                         # relative to this file, or absolute
+
+With ``[uncertainty]``, each run draws its calibrated parameters from the folder's weighted
+posterior (``posterior.parquet``), seeded by the run's own seed; ``runs.parquet`` records the
+drawn values (in the parameters' columns) and ``posterior_draw`` (see
+:mod:`model.sweeps.uncertainty`). A parameter in ``[fixed]`` or ``[vary]`` keeps the file's
+value: the sweep wins over the posterior.
+
 Every parameter name and value is checked against :mod:`model.parameters`; a bad file raises
 :class:`SpecError` naming the file, the key and what was expected.
 """
@@ -38,12 +48,15 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from model import metric_registry
 from model.parameters import Parameters, describe, unknown_message
+
+if TYPE_CHECKING:
+    from model.sweeps.uncertainty import Posterior
 
 SAMPLING_METHODS = ("grid", "latin_hypercube", "sobol")
 TOP_KEYS = (
@@ -59,6 +72,7 @@ TOP_KEYS = (
     "outputs",
     "sensitivity",
     "threshold",
+    "uncertainty",
 )
 OUTPUT_KEYS = ("series", "series_every", "series_columns", "signals_window")
 SENSITIVITY_KEYS = ("method", "outcome", "trajectories", "num_levels", "samples")
@@ -135,6 +149,15 @@ class Experiment:
     signals_window: float = 0.5
     sensitivity: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file's text, kept for the manifest
+    posterior: Posterior | None = None  # [uncertainty] posterior, loaded and checked
+
+    @property
+    def overridden(self) -> list[str]:
+        """Posterior parameters the file sets itself (fixed or varied): the file wins."""
+        if self.posterior is None:
+            return []
+        own = set(self.fixed) | set(self.varied_names)
+        return [n for n in self.posterior.names if n in own]
 
     @property
     def varied_names(self) -> list[str]:
@@ -184,6 +207,8 @@ class Experiment:
             "series": [self.series, self.series_every, list(self.series_columns)],
             "signals_window": self.signals_window,
         }
+        if self.posterior is not None:  # only then: older result folders keep their digest
+            payload["posterior"] = self.posterior.digest()
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -214,11 +239,17 @@ def load_experiment(path: str | Path) -> Experiment:
         text = path.read_text()
     except OSError as exc:
         raise SpecError(f"{path}: cannot read the experiment file ({exc.strerror})") from None
-    return parse_experiment(text, label=str(path), default_name=path.stem)
+    return parse_experiment(text, label=str(path), default_name=path.stem, base=path.parent)
 
 
-def parse_experiment(text: str, label: str = "experiment", default_name: str = "") -> Experiment:
-    """Parse and validate the TOML text of an experiment (see the module doc)."""
+def parse_experiment(
+    text: str, label: str = "experiment", default_name: str = "", base: Path | None = None
+) -> Experiment:
+    """Parse and validate the TOML text of an experiment (see the module doc).
+
+    ``base`` is the folder a relative ``[uncertainty] posterior`` path starts from (the
+    file's folder; default the working directory).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -315,6 +346,18 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
         if key in sensitivity:
             whole(f"sensitivity.{key}", sensitivity[key], 1, 1_000_000)
 
+    uncertainty = _table(data, "uncertainty", bad)
+    for key in uncertainty:
+        if key != "posterior":
+            raise SpecError(f"{label}: {_unknown('uncertainty.' + key, ('posterior',), 'key')}")
+    posterior = None
+    if "uncertainty" in data:
+        if "posterior" not in uncertainty:
+            raise bad("uncertainty.posterior", "a calibration folder (it is required)", show=False)
+        from model.sweeps.uncertainty import load_posterior
+
+        posterior = load_posterior(uncertainty["posterior"], label, base)
+
     experiment = Experiment(
         name=name or "experiment",
         horizon_days=horizon,
@@ -332,6 +375,7 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
         signals_window=float(window),
         sensitivity=dict(sensitivity),
         source=text,
+        posterior=posterior,
     )
     _check_points(label, experiment)
     return experiment
