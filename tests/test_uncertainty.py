@@ -179,3 +179,77 @@ def test_the_command_line_reports_a_bad_posterior_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "uncertainty.posterior: 'no-such-calibration' is not a folder" in err
+
+
+# --- thresholds --------------------------------------------------------------------------------
+class SharpBoundary:
+    """A stand-in backend: a run 'collapses' iff impact_rate + seed noise (sd 0.02) exceeds
+    its grief_effect, so the boundary sits at the run's (drawn) grief_effect."""
+
+    def map(self, chunks, settings):
+        from model.sweeps.runner import ChunkResult
+
+        for index, chunk in enumerate(chunks):
+            rows = []
+            for task in chunk:
+                noise = np.random.default_rng(task.seed).normal(0.0, 0.02)
+                p = {"grief_effect": 0.5, **task.params}
+                collapsed = p["impact_rate"] + noise > p["grief_effect"]
+                rows.append(
+                    {"run_id": task.run_id, "failed": False, "collapsed": bool(collapsed)}
+                    | {**p, "posterior_draw": task.posterior_draw}
+                )
+            yield index, ChunkResult(rows, None)
+
+
+def _threshold(posterior):
+    from model.sweeps.threshold import ModelOutcome, find_threshold
+
+    evaluate = ModelOutcome(
+        "impact_rate", {}, 5, "collapse", SharpBoundary(), workers=1, posterior=posterior
+    )
+    result = find_threshold(evaluate, 0.0, 1.0, target_width=0.001, max_runs=160, batch=32, seed=3)
+    return evaluate, result
+
+
+def test_the_threshold_interval_carries_posterior_uncertainty(tmp_path):
+    """grief_effect known (0.5) against drawn from a posterior spread over 0.4-0.6: the same
+    number of runs (160) gives a crossing near 0.5 either way, but a much wider interval
+    with the posterior (measured: 0.040 against 0.006)."""
+    values = np.linspace(0.4, 0.6, 21)
+    folder = write_calibration(tmp_path / "calib", {"grief_effect": values}, np.ones_like(values))
+    known, fixed_result = _threshold(None)
+    drawn, uncertain = _threshold(load_posterior(str(folder), "test"))
+    assert "seed noise only" in known.uncertainty_note()
+    assert "posterior parameter uncertainty" in drawn.uncertainty_note()
+    assert abs(fixed_result.estimate - 0.5) < 0.03 and abs(uncertain.estimate - 0.5) < 0.05
+    assert uncertain.width > 2 * fixed_result.width
+    table = drawn.drawn()
+    assert len(table) == uncertain.n_runs
+    np.testing.assert_array_equal(
+        table["grief_effect"].to_numpy(), values[table["posterior_draw"].to_numpy()]
+    )
+
+
+def test_threshold_command_records_draws_and_says_what_the_interval_includes(
+    tmp_path, calibration, capsys
+):
+    out = tmp_path / "out"
+    argv = ["threshold", "--vary", "collapse_level", "--low", "0.05", "--high", "0.5"]
+    argv += ["--fixed", "n_crew=200", "--fixed", "burn_in_days=2", "--horizon", "3"]
+    argv += ["--max-runs", "8", "--batch", "8", "--workers", "0", "--seed", "4"]
+    main([*argv, "--posterior", str(calibration), "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert "seed noise and posterior parameter uncertainty" in printed
+    record = json.loads((out / "threshold.json").read_text())
+    assert record["interval_includes"] == ["seed noise", "posterior parameter uncertainty"]
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 8
+    np.testing.assert_array_equal(
+        runs["request_probability"].to_numpy(),
+        np.asarray(PARTICLES["request_probability"])[runs["posterior_draw"].to_numpy()],
+    )
+    # a bad folder: one line
+    assert main([*argv, "--posterior", str(tmp_path / "nowhere")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--posterior: " in err and "is not a folder" in err
