@@ -253,3 +253,37 @@ def test_threshold_command_records_draws_and_says_what_the_interval_includes(
     assert main([*argv, "--posterior", str(tmp_path / "nowhere")]) != 0
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--posterior: " in err and "is not a folder" in err
+
+
+def test_a_real_calibration_folder_is_drawn_from(tmp_path):
+    """The posterior.parquet that `calibrate` writes (one generation of a stand-in simulator)
+    loads, and runs draw among its particles."""
+    from model.calibration import calibrate, parse_calibration
+    from tests.test_calibration_abc import TOY, toy_simulator
+
+    calibration = parse_calibration(TOY.replace("max_generations = 5", "max_generations = 1"))
+    out = tmp_path / "abc"
+    calibrate(calibration, out, simulate=toy_simulator, figures=False)
+    posterior = load_posterior(str(out), "test")
+    assert set(posterior.names) == {"grief_salience", "grief_effect"}
+    tasks = with_draws(plan_runs([{"n_crew": 200}], 50, root_seed=1), posterior, set())
+    particles = pd.read_parquet(out / "posterior.parquet")
+    for task in tasks:
+        row = particles.iloc[task.posterior_draw]
+        assert task.params["grief_effect"] == row["grief_effect"]
+        assert task.params["grief_salience"] == row["grief_salience"]
+
+
+def test_a_resumed_sweep_keeps_its_parts_and_draws(tmp_path, calibration):
+    experiment = parse_experiment(TINY.format(posterior=str(calibration)))
+    out = tmp_path / "a"
+    run_sweep(experiment, out, workers=0, chunk_size=2)
+    whole = pd.read_parquet(out / "runs.parquet")
+    (out / "runs.parquet").unlink()
+    sorted((out / "parts").glob("runs-*.parquet"))[-1].unlink()  # the last chunk is lost
+    report = run_sweep(experiment, out, workers=0, chunk_size=2)
+    assert report.notes == [] and report.skipped == 4 and report.ran == 2
+    again = pd.read_parquet(out / "runs.parquet")
+    pd.testing.assert_frame_equal(
+        whole.drop(columns="wall_seconds"), again.drop(columns="wall_seconds")
+    )
