@@ -143,6 +143,7 @@ def test_the_posterior_changes_the_experiment_digest(tmp_path, calibration):
         ("bad_name", "posterior.parquet column unknown parameter 'grief_efect'"),
         ("bad_value", "is invalid"),
         ("bad_weight", "weights must be finite"),
+        ("conflict", "particle 1 ({{'grief_resilient_share': 0.9}}) is invalid with the sweep's"),
         ("no_key", "uncertainty.posterior: expected a calibration folder"),
         ("typo_key", "unknown key 'uncertainty.posterir'"),
     ],
@@ -157,7 +158,11 @@ def test_bad_posteriors_get_one_line_errors(tmp_path, setup, expected):
         write_calibration(folder, particles={"request_probability": [0.5, 7.0]})
     elif setup == "bad_weight":
         write_calibration(folder, weights=[1.0, -0.5])
+    elif setup == "conflict":  # valid alone, not with the sweep's grief_chronic_share
+        write_calibration(folder, particles={"grief_resilient_share": [0.5, 0.9]})
     text = TINY.format(posterior=str(folder))
+    if setup == "conflict":
+        text = text.replace("burn_in_days = 2", "burn_in_days = 2\ngrief_chronic_share = 0.3")
     if setup == "no_key":
         text = text.replace(f'posterior = "{folder}"', "")
     elif setup == "typo_key":

@@ -378,6 +378,16 @@ def parse_experiment(
         posterior=posterior,
     )
     _check_points(label, experiment)
+    if posterior is not None:
+        from model.sweeps.uncertainty import check_particles
+
+        first = (
+            experiment.points()[0]
+            if experiment.method != "grid"
+            or all(not v.is_range or v.num is not None for v in experiment.vary)
+            else dict(experiment.fixed)
+        )
+        check_particles(posterior, first, label)
     return experiment
 
 

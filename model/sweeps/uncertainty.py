@@ -164,6 +164,28 @@ def load_posterior(
     return Posterior(folder, path, tuple(names), values, weights / weights.sum())
 
 
+def check_particles(posterior: Posterior, point: dict[str, Any], label: str) -> None:
+    """Every particle, merged under a point of the sweep (the point wins), must be a valid
+    parameter set (catches conflicts between a drawn value and a fixed one).
+
+    Raises
+    ------
+    SpecError
+        One line naming the first invalid particle.
+    """
+    from model.parameters import Parameters
+
+    for index in range(posterior.size):
+        values = {n: _plain(posterior.values[n][index]) for n in posterior.names}
+        try:
+            Parameters.from_mapping({**values, **point})
+        except ValueError as exc:
+            raise SpecError(
+                f"{label}: uncertainty.posterior: particle {index} ({values}) is invalid with "
+                f"the sweep's values: {exc}"
+            ) from None
+
+
 def with_draws(tasks: list, posterior: Posterior, keep: set[str]) -> list:
     """The runs with their posterior draws merged into their parameters (``keep`` wins)."""
     from dataclasses import replace
