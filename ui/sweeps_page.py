@@ -312,6 +312,10 @@ def SweepsView(tab: TabState) -> solara.Element:
         uncertain = uncertainty_line(manifest)
         if uncertain:
             solara.Info(uncertain, classes=["sweep-uncertainty"])
+            source = str(manifest["uncertainty"].get("posterior_path") or "")
+            if source and is_calibration(source):
+                with solara.Details("The calibration these runs drew from"):
+                    CalibrationView(source)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
             labels = {outcome_label(c): c for c in choices}
             solara.Select(

@@ -82,6 +82,7 @@ class Posterior:
         """What a result folder's manifest says about the posterior."""
         return {
             "posterior": self.folder,
+            "posterior_path": str(self.path.resolve()),
             "particles": self.size,
             "effective_sample_size": round(self.effective_sample_size, 2),
             "drawn": [n for n in self.names if n not in overridden],

@@ -234,3 +234,22 @@ def test_a_sweep_that_drew_from_a_posterior_says_so():
     assert "drew grief_effect from the calibration posterior" in line
     assert "include parameter uncertainty" in line
     assert uncertainty_line({"varied": []}) is None
+
+
+def test_a_sweep_that_drew_from_the_calibration_shows_it(results, calibration, monkeypatch):
+    text = TINY.replace('name = "tiny"', 'name = "tiny_uncertain"').replace(
+        "replicates = 2", "replicates = 1"
+    )
+    text += f'[uncertainty]\nposterior = "{calibration}"\n'
+    run_sweep(parse_experiment(text), results / "tiny_uncertain", workers=0)
+    monkeypatch.setenv("CREW_RESULTS", str(results))
+    _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
+    folder = rc.find(v.TextField, label="Result folder")
+    folder.widget.v_model = str(results / "tiny_uncertain")
+    folder.widget.fire_event("focusout")
+    shown = texts(rc)
+    assert "from the calibration posterior in" in shown
+    assert "include parameter uncertainty" in shown
+    summaries = [str(w.children) for w in rc.find(v.ExpansionPanelHeader).widgets]
+    assert any("The calibration these runs drew from" in s for s in summaries)
+    rc.close()
