@@ -177,6 +177,17 @@ def test_bad_posteriors_get_one_line_errors(tmp_path, setup, expected):
     assert expected.format(folder=folder) in message
 
 
+def test_the_sweep_command_says_what_runs_drew(tmp_path, calibration, capsys):
+    path = tmp_path / "tiny.toml"
+    path.write_text(
+        TINY.format(posterior=str(calibration)).replace("replicates = 3", "replicates = 1")
+    )
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "each run drew grief_effect, request_probability from the posterior in" in printed
+    assert "(2 particles, effective sample size 1)" in printed
+
+
 def test_the_command_line_reports_a_bad_posterior_in_one_line(tmp_path, capsys):
     path = tmp_path / "bad.toml"
     path.write_text(TINY.format(posterior="no-such-calibration"))

@@ -106,6 +106,19 @@ def sweep_command(args: argparse.Namespace) -> int:
         f"{report.ran} run now, {report.failed} failed) in {report.seconds:.1f} s; "
         f"{status}; results in {report.folder}"
     )
+    if experiment.posterior is not None:
+        posterior = experiment.posterior
+        drawn = [n for n in posterior.names if n not in experiment.overridden]
+        print(
+            f"each run drew {', '.join(drawn) or 'nothing'} from the posterior in "
+            f"{posterior.folder} ({posterior.size} particles, effective sample size "
+            f"{posterior.effective_sample_size:.0f})"
+            + (
+                f"; set by the sweep instead: {', '.join(experiment.overridden)}"
+                if experiment.overridden
+                else ""
+            )
+        )
     return 0 if report.complete else 1
 
 
