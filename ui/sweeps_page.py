@@ -1,5 +1,6 @@
 """The "Sweeps" page: pick a saved sweep result folder, see its phase diagram and threshold
-curves.
+curves; or a calibration folder (``python -m model calibrate``), see its marginals, posterior
+predictive and held-out checks (:mod:`ui.calibration_view`).
 
 It reads the result format of ``python -m model sweep experiments/NAME.toml --out
 results/NAME`` through :mod:`model.analysis` (``runs.parquet`` and ``manifest.json``). Folders
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 
 from model.analysis import load_results, varied_parameters
 from model.parameters import describe
+from ui.calibration_view import CalibrationView, is_calibration
 from ui.session import LABELS
 from ui.store import TabState, tab_state
 from ui.style import PAGE_CSS
@@ -32,10 +34,30 @@ def results_root() -> Path:
 
 
 def sweep_folders(root: Path) -> list[str]:
-    """Sub-folders of ``root`` that hold a sweep manifest, sorted by name."""
+    """Sub-folders of ``root`` that hold a sweep manifest or a calibration, sorted by name."""
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "manifest.json").is_file())
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and ((p / "manifest.json").is_file() or is_calibration(p))
+    )
+
+
+def uncertainty_line(manifest: dict[str, Any]) -> str | None:
+    """What a sweep run with ``[uncertainty]`` drew, in words (None without)."""
+    found = manifest.get("uncertainty")
+    if not isinstance(found, dict):
+        return None
+    drawn = ", ".join(found.get("drawn", [])) or "no parameter"
+    line = (
+        f"Each run drew {drawn} from the calibration posterior in {found.get('posterior')} "
+        f"({found.get('particles')} particles): the intervals below include parameter "
+        "uncertainty as well as seed noise."
+    )
+    if found.get("overridden_by_the_sweep"):
+        line += f" Set by the sweep instead: {', '.join(found['overridden_by_the_sweep'])}."
+    return line
 
 
 #: The outcomes a sweep records, with their labels: yes/no outcomes are drawn as the share of
@@ -242,7 +264,7 @@ def SweepsView(tab: TabState) -> solara.Element:
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             if folders:
                 solara.Select(
-                    f"Saved sweeps in {root}/",
+                    f"Saved sweeps and calibrations in {root}/",
                     value=Path(folder).name if Path(folder).parent == root else None,
                     values=folders,
                     on_value=lambda name: set_folder(str(root / name)),
@@ -262,6 +284,10 @@ def SweepsView(tab: TabState) -> solara.Element:
                 f"No saved sweeps in {root}/. Run one with `python -m model sweep "
                 "experiments/NAME.toml --out results/NAME`, or type a folder above."
             )
+            return main
+        if is_calibration(folder) and not (Path(folder) / "manifest.json").is_file():
+            solara.Markdown("## Calibration")
+            CalibrationView(folder)
             return main
         if problem:
             solara.Error(problem, classes=["ui-message"])
@@ -283,6 +309,13 @@ def SweepsView(tab: TabState) -> solara.Element:
             f"{', '.join(param_label(v) for v in varied) or 'nothing'}",
             classes=["sweep-summary"],
         )
+        uncertain = uncertainty_line(manifest)
+        if uncertain:
+            solara.Info(uncertain, classes=["sweep-uncertainty"])
+            source = str(manifest["uncertainty"].get("posterior_path") or "")
+            if source and is_calibration(source):
+                with solara.Details("The calibration these runs drew from"):
+                    CalibrationView(source)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
             labels = {outcome_label(c): c for c in choices}
             solara.Select(

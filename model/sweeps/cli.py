@@ -106,6 +106,19 @@ def sweep_command(args: argparse.Namespace) -> int:
         f"{report.ran} run now, {report.failed} failed) in {report.seconds:.1f} s; "
         f"{status}; results in {report.folder}"
     )
+    if experiment.posterior is not None:
+        posterior = experiment.posterior
+        drawn = [n for n in posterior.names if n not in experiment.overridden]
+        print(
+            f"each run drew {', '.join(drawn) or 'nothing'} from the posterior in "
+            f"{posterior.folder} ({posterior.size} particles, effective sample size "
+            f"{posterior.effective_sample_size:.0f})"
+            + (
+                f"; set by the sweep instead: {', '.join(experiment.overridden)}"
+                if experiment.overridden
+                else ""
+            )
+        )
     return 0 if report.complete else 1
 
 
@@ -148,6 +161,14 @@ def _register_threshold(subparsers: argparse._SubParsersAction) -> None:
     )
     threshold.add_argument("--breach-at-start", type=int, default=None, metavar="DEATHS")
     threshold.add_argument(
+        "--posterior",
+        default=None,
+        metavar="DIR",
+        help="a `calibrate` output folder: each run draws the calibrated parameters from its "
+        "posterior.parquet, so the interval includes parameter uncertainty (--vary and "
+        "--fixed win over the posterior)",
+    )
+    threshold.add_argument(
         "--out", type=Path, default=None, help="write threshold.json, runs.parquet, a figure"
     )
     _workers_option(threshold)
@@ -184,6 +205,8 @@ def parse_fixed(items: list[str]) -> dict[str, Any]:
 
 def threshold_command(args: argparse.Namespace) -> int:
     """Find the 50% crossing along one parameter."""
+    import pandas as pd
+
     from model.sweeps.runner import open_backend
     from model.sweeps.threshold import ModelOutcome, find_threshold
 
@@ -196,6 +219,11 @@ def threshold_command(args: argparse.Namespace) -> int:
     if args.out is not None:
         writable_folder(args.out)
     fixed = parse_fixed(args.fixed)
+    posterior = None
+    if args.posterior is not None:
+        from model.sweeps.uncertainty import load_posterior
+
+        posterior = load_posterior(args.posterior, "threshold", where="--posterior")
     with open_backend(args.workers, args.dask) as backend:
         evaluate = ModelOutcome(
             args.vary,
@@ -205,6 +233,7 @@ def threshold_command(args: argparse.Namespace) -> int:
             backend,
             workers=args.workers,
             breach_at_start=args.breach_at_start,
+            posterior=posterior,
         )
         evaluate.check(args.low)
         evaluate.check(args.high)
@@ -224,8 +253,11 @@ def threshold_command(args: argparse.Namespace) -> int:
     print(
         f"{args.outcome} probability {direction} through 50% at {args.vary} = "
         f"{result.estimate:.4g} (95% CI {result.ci_low:.4g} to {result.ci_high:.4g}), "
-        f"from {result.n_runs} runs; {result.message}"
+        f"from {result.n_runs} runs; {result.message}; {evaluate.uncertainty_note()}"
     )
+    drawn = evaluate.drawn()
+    if len(drawn.columns):
+        result.runs = pd.concat([result.runs, drawn.reset_index(drop=True)], axis=1)
     if args.out is not None:
         from model.sweeps.plots import threshold_figure
 
@@ -235,6 +267,9 @@ def threshold_command(args: argparse.Namespace) -> int:
             "fixed": fixed,
             "horizon_days": args.horizon,
             "seed": args.seed,
+            "interval_includes": ["seed noise"]
+            + (["posterior parameter uncertainty"] if posterior is not None else []),
+            "uncertainty": None if posterior is None else posterior.manifest(evaluate.overridden),
         }
         (args.out / "threshold.json").write_text(json.dumps(record, indent=2, default=str))
         result.runs.to_parquet(args.out / "runs.parquet", index=False)

@@ -49,8 +49,9 @@ def _metric_type(name: str) -> pa.DataType:
     return _TYPES[metric(name).python_type]
 
 
-def runs_schema() -> pa.Schema:
-    """The columns of ``runs.parquet``: ids, every parameter, seed, outcomes, timing.
+def runs_schema(posterior: bool = False) -> pa.Schema:
+    """The columns of ``runs.parquet``: ids, every parameter, seed, outcomes, timing; with
+    ``posterior``, ``posterior_draw`` (the particle each run drew) after the seeds.
 
     The outcomes are the run's collapse, referendums, mission and lowest cohesion, then the
     last day's value of each metric declared with an ``outcome`` column.
@@ -64,6 +65,7 @@ def runs_schema() -> pa.Schema:
     fields += [
         ("seed", pa.int64()),
         ("spawn_key", pa.int64()),
+        *([("posterior_draw", pa.int64())] if posterior else []),
         ("failed", pa.bool_()),
         ("error", pa.string()),
         ("collapsed", pa.bool_()),
@@ -93,9 +95,9 @@ def series_schema(columns: tuple[str, ...] | None = None) -> pa.Schema:
     return pa.schema(ids + [(c, _metric_type(c)) for c in columns])
 
 
-def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
+def rows_table(rows: list[dict[str, Any]], posterior: bool = False) -> pa.Table:
     """Rows (dicts; missing keys are null) as a table of :func:`runs_schema`."""
-    schema = runs_schema()
+    schema = runs_schema(posterior)
     columns = {f.name: pa.array([_plain(r.get(f.name)) for r in rows], type=f.type) for f in schema}
     return pa.table(columns, schema=schema)
 
@@ -165,8 +167,15 @@ def _digest(data: bytes) -> str:
 class PartStore:
     """The ``parts/`` folder of a sweep: write parts atomically, find the valid ones."""
 
-    def __init__(self, folder: Path, experiment_digest: str, series_columns: tuple[str, ...]):
+    def __init__(
+        self,
+        folder: Path,
+        experiment_digest: str,
+        series_columns: tuple[str, ...],
+        posterior: bool = False,
+    ):
         self.folder = Path(folder)
+        self.posterior = posterior
         self.parts = self.folder / "parts"
         self.digest = experiment_digest
         self.series_columns = series_columns
@@ -188,7 +197,7 @@ class PartStore:
             data = parquet_bytes(table)
             series_name = f"series-{span}-{_digest(data)}.parquet"
             write_atomic(self.parts / series_name, data)
-        table = rows_table(sorted(rows, key=lambda r: r["run_id"]))
+        table = rows_table(sorted(rows, key=lambda r: r["run_id"]), self.posterior)
         data = parquet_bytes(
             table,
             {
@@ -249,7 +258,7 @@ class PartStore:
             return "no run ids recorded"
         if sorted(table.column("run_id").to_pylist()) != ids:
             return "its rows do not match its run ids"
-        if table.schema.remove_metadata() != runs_schema():
+        if table.schema.remove_metadata() != runs_schema(self.posterior):
             return "unexpected columns"
         series_name = meta.get(b"crew.series_part", b"").decode()
         if series_expected:
@@ -277,7 +286,7 @@ class PartStore:
     def read_runs(self, paths: list[Path]) -> pa.Table:
         """The rows of the given runs parts, one per run id, in canonical order."""
         if not paths:
-            return runs_schema().empty_table()
+            return runs_schema(self.posterior).empty_table()
         table = pa.concat_tables(pq.read_table(p).replace_schema_metadata(None) for p in paths)
         return _canonical(table)
 

@@ -44,6 +44,7 @@ class RunTask:
     params: dict[str, Any]
     seed: int
     spawn_key: int
+    posterior_draw: int | None = None  # the particle drawn from a posterior (if any)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def execute_run(task: RunTask, settings: RunSettings) -> tuple[dict[str, Any], p
         "seed": task.seed,
         "spawn_key": task.spawn_key,
     }
+    if task.posterior_draw is not None:
+        base["posterior_draw"] = task.posterior_draw
     try:
         params = Parameters.from_mapping(task.params)
         base.update(params.to_dict())
@@ -224,6 +227,7 @@ def failed_chunk(tasks: Sequence[RunTask], error: str) -> ChunkResult:
             "replicate": t.replicate,
             "seed": t.seed,
             "spawn_key": t.spawn_key,
+            **({} if t.posterior_draw is None else {"posterior_draw": t.posterior_draw}),
             **_all_parameters(t.params),
             "failed": True,
             "error": error,

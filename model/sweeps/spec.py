@@ -30,6 +30,16 @@ An experiment file looks like::
     series_every = 7            # keep every 7th day (and the last)
     series_columns = ["cohesion", "support_continue"]
 
+    [uncertainty]               # optional: carry parameter uncertainty into every run
+    posterior = "../results/story-abc"   # a `python -m model calibrate` output folder,
+                                         # relative to this file, or absolute
+
+With ``[uncertainty]``, each run draws its calibrated parameters from the folder's weighted
+posterior (``posterior.parquet``), seeded by the run's own seed; ``runs.parquet`` records the
+drawn values (in the parameters' columns) and ``posterior_draw`` (see
+:mod:`model.sweeps.uncertainty`). A parameter in ``[fixed]`` or ``[vary]`` keeps the file's
+value: the sweep wins over the posterior.
+
 Every parameter name and value is checked against :mod:`model.parameters`; a bad file raises
 :class:`SpecError` naming the file, the key and what was expected.
 """
@@ -43,12 +53,15 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from model import metric_registry, timeline
 from model.parameters import Parameters, describe, unknown_message
+
+if TYPE_CHECKING:
+    from model.sweeps.uncertainty import Posterior
 
 SAMPLING_METHODS = ("grid", "latin_hypercube", "sobol")
 TOP_KEYS = (
@@ -65,6 +78,7 @@ TOP_KEYS = (
     "sensitivity",
     "threshold",
     "interventions",
+    "uncertainty",
 )
 OUTPUT_KEYS = ("series", "series_every", "series_columns", "signals_window")
 SENSITIVITY_KEYS = ("method", "outcome", "trajectories", "num_levels", "samples")
@@ -142,6 +156,15 @@ class Experiment:
     sensitivity: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file's text, kept for the manifest
     interventions: tuple[dict[str, Any], ...] = ()  # the timeline, applied in every run
+    posterior: Posterior | None = None  # [uncertainty] posterior, loaded and checked
+
+    @property
+    def overridden(self) -> list[str]:
+        """Posterior parameters the file sets itself (fixed or varied): the file wins."""
+        if self.posterior is None:
+            return []
+        own = set(self.fixed) | set(self.varied_names)
+        return [n for n in self.posterior.names if n in own]
 
     @property
     def varied_names(self) -> list[str]:
@@ -193,6 +216,8 @@ class Experiment:
         }
         if self.interventions:  # absent otherwise: older experiments keep their digests
             payload["interventions"] = list(self.interventions)
+        if self.posterior is not None:  # only then: older result folders keep their digest
+            payload["posterior"] = self.posterior.digest()
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -223,11 +248,17 @@ def load_experiment(path: str | Path) -> Experiment:
         text = path.read_text()
     except OSError as exc:
         raise SpecError(f"{path}: cannot read the experiment file ({exc.strerror})") from None
-    return parse_experiment(text, label=str(path), default_name=path.stem)
+    return parse_experiment(text, label=str(path), default_name=path.stem, base=path.parent)
 
 
-def parse_experiment(text: str, label: str = "experiment", default_name: str = "") -> Experiment:
-    """Parse and validate the TOML text of an experiment (see the module doc)."""
+def parse_experiment(
+    text: str, label: str = "experiment", default_name: str = "", base: Path | None = None
+) -> Experiment:
+    """Parse and validate the TOML text of an experiment (see the module doc).
+
+    ``base`` is the folder a relative ``[uncertainty] posterior`` path starts from (the
+    file's folder; default the working directory).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -337,6 +368,17 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
             raise bad(
                 f"interventions[{i}].day", f"a day up to horizon_days ({horizon})", entry["day"]
             )
+    uncertainty = _table(data, "uncertainty", bad)
+    for key in uncertainty:
+        if key != "posterior":
+            raise SpecError(f"{label}: {_unknown('uncertainty.' + key, ('posterior',), 'key')}")
+    posterior = None
+    if "uncertainty" in data:
+        if "posterior" not in uncertainty:
+            raise bad("uncertainty.posterior", "a calibration folder (it is required)", show=False)
+        from model.sweeps.uncertainty import load_posterior
+
+        posterior = load_posterior(uncertainty["posterior"], label, base)
 
     experiment = Experiment(
         name=name or "experiment",
@@ -356,8 +398,19 @@ def parse_experiment(text: str, label: str = "experiment", default_name: str = "
         sensitivity=dict(sensitivity),
         source=text,
         interventions=tuple(interventions),
+        posterior=posterior,
     )
     _check_points(label, experiment)
+    if posterior is not None:
+        from model.sweeps.uncertainty import check_particles
+
+        first = (
+            experiment.points()[0]
+            if experiment.method != "grid"
+            or all(not v.is_range or v.num is not None for v in experiment.vary)
+            else dict(experiment.fixed)
+        )
+        check_particles(posterior, first, label)
     return experiment
 
 

@@ -35,6 +35,7 @@ from model.sweeps.runner import (
     plan_runs,
 )
 from model.sweeps.spec import Experiment, SpecError
+from model.sweeps.uncertainty import with_draws
 
 EXTRA_PACKAGES = ("dask", "distributed", "SALib", "tqdm", "matplotlib")
 
@@ -128,8 +129,13 @@ def run_sweep(
         )
     if tasks is None:
         tasks = plan_runs(experiment.points(), experiment.replicates, experiment.root_seed)
+    if experiment.posterior is not None:
+        own = set(experiment.fixed) | set(experiment.varied_names)
+        tasks = with_draws(tasks, experiment.posterior, own)
     settings = settings_of(experiment)
-    store = PartStore(folder, digest, experiment.series_columns)
+    store = PartStore(
+        folder, digest, experiment.series_columns, posterior=experiment.posterior is not None
+    )
     valid, notes = store.scan(experiment.series)
     done = store.read_runs(valid)
     done_ids = set(done.column("run_id").to_pylist())
@@ -340,6 +346,8 @@ def _manifest(
         "failed_runs": base.get("failed_runs", 0),
         "sessions": list(base.get("sessions", [])),
     }
+    if experiment.posterior is not None:
+        manifest["uncertainty"] = experiment.posterior.manifest(experiment.overridden)
     if extra:
         manifest.update(extra)
     return manifest

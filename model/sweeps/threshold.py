@@ -398,6 +398,11 @@ class ModelOutcome:
         Used to size chunks.
     breach_at_start
         Optional breach on day 0 (deaths).
+    posterior
+        A calibration posterior (:func:`model.sweeps.uncertainty.load_posterior`): each run
+        draws its calibrated parameters from it, seeded by its own seed, so the fitted curve
+        is the outcome's probability averaged over the posterior and its interval carries
+        parameter uncertainty as well as seed noise. The varied and fixed parameters win.
     """
 
     def __init__(
@@ -409,6 +414,7 @@ class ModelOutcome:
         backend,
         workers: int = 2,
         breach_at_start: int | None = None,
+        posterior=None,
     ) -> None:
         from model.parameters import Parameters, describe
         from model.sweeps.runner import RunSettings
@@ -429,7 +435,35 @@ class ModelOutcome:
         self.integer = kind is int
         self.settings = RunSettings(horizon_days=horizon_days, breach_at_start=breach_at_start)
         self.backend, self.workers = backend, max(workers, 1)
+        self.posterior = posterior
         self.rows: list[dict[str, Any]] = []
+
+    @property
+    def overridden(self) -> list[str]:
+        """Posterior parameters set here (varied or fixed): they keep this search's values."""
+        if self.posterior is None:
+            return []
+        own = {self.parameter, *self.fixed}
+        return [n for n in self.posterior.names if n in own]
+
+    def uncertainty_note(self) -> str:
+        """What the interval includes, in words."""
+        if self.posterior is None:
+            return "the interval includes seed noise only (every parameter held at one value)"
+        drawn = [n for n in self.posterior.names if n not in self.overridden]
+        return (
+            "the interval includes seed noise and posterior parameter uncertainty: each run "
+            f"drew {', '.join(drawn) or 'nothing'} from {self.posterior.folder} "
+            f"({self.posterior.size} particles, effective sample size "
+            f"{self.posterior.effective_sample_size:.0f})"
+        )
+
+    def drawn(self) -> pd.DataFrame:
+        """Per run, in order: ``posterior_draw`` and the drawn parameters (empty without)."""
+        if self.posterior is None:
+            return pd.DataFrame(index=range(len(self.rows)))
+        names = ["posterior_draw", *(n for n in self.posterior.names if n not in self.overridden)]
+        return pd.DataFrame([{n: r.get(n) for n in names} for r in self.rows])
 
     def check(self, value: float) -> None:
         """Raise ValueError if the parameter cannot take ``value``."""
@@ -452,6 +486,10 @@ class ModelOutcome:
             )
             for i, (x, seed) in enumerate(zip(xs, seeds, strict=True))
         ]
+        if self.posterior is not None:
+            from model.sweeps.uncertainty import with_draws
+
+            tasks = with_draws(tasks, self.posterior, {self.parameter, *self.fixed})
         size = max(1, -(-len(tasks) // self.workers))
         chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         rows: list[dict[str, Any]] = []

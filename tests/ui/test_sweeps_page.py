@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
 import ipyvuetify as v
+import numpy as np
+import pandas as pd
 import pytest
 import solara
 
 from model.analysis import load_results
 from model.sweeps.spec import parse_experiment
 from model.sweeps.sweep import run_sweep
-from ui.sweeps_page import SweepsPage, curve_figure, outcome_label, outcomes, sweep_folders
+from ui.calibration_view import marginals_figure, predictive_figure, read_calibration
+from ui.sweeps_page import (
+    SweepsPage,
+    curve_figure,
+    outcome_label,
+    outcomes,
+    sweep_folders,
+    uncertainty_line,
+)
 
 TINY = """
 name = "tiny"
@@ -44,7 +56,7 @@ def results(tmp_path_factory):
 
 def test_sweeps_page_draws_the_phase_diagram_and_curves(results, monkeypatch):
     monkeypatch.setenv("CREW_RESULTS", str(results))
-    assert sweep_folders(results) == ["not_a_sweep", "tiny"]
+    assert {"not_a_sweep", "tiny"} <= set(sweep_folders(results))
     _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
     folder = rc.find(v.TextField, label="Result folder")
     folder.widget.v_model = str(results / "tiny")
@@ -88,3 +100,156 @@ def test_strategies_are_categories_and_numbers_a_line(results):
     numeric = curve_figure(runs, "impact_rate", "collapsed").axes[0]
     assert any(line.get_linestyle() == "-" for line in numeric.lines)
     assert numeric.get_ylabel() == "P(morale collapsed)"
+
+
+# --- a calibration folder ----------------------------------------------------------------------
+STORY = Path(__file__).resolve().parents[2] / "experiments" / "story_calibration.toml"
+
+
+@pytest.fixture(scope="module")
+def calibration(results):
+    """A fake calibration folder in the format `python -m model calibrate` writes: two
+    particles (weights 0.9 and 0.1), the summary with its checks, the predictive draws."""
+    folder = results / "story-abc"
+    folder.mkdir()
+    names = ["grief_effect", "request_grief_boost", "displacement_grief", "belief_spread"]
+    names += ["request_probability"]
+    particles = pd.DataFrame(
+        {
+            n: [lo, hi]
+            for n, lo, hi in zip(
+                names, [0.1, 2.0, 0.1, 0.2, 0.3], [0.5, 20.0, 0.5, 0.4, 0.9], strict=True
+            )
+        }
+    )
+    particles["weight"] = [0.9, 0.1]
+    particles["generation"] = 4
+    particles.to_parquet(folder / "posterior.parquet", index=False)
+    rng = np.random.default_rng(0)
+    pd.DataFrame(
+        {
+            **{n: particles[n].iloc[0] for n in names},
+            "requests_day_2": rng.normal(20, 5, 30),
+            "support_day_2": rng.normal(0.51, 0.01, 30),
+            "referendums_at_horizon": np.zeros(30),
+            "collapsed": np.zeros(30),
+        }
+    ).to_parquet(folder / "predictive.parquet", index=False)
+
+    def check(observed, median, lo, hi, p, held):
+        return {
+            "held_out": held,
+            "observed": observed,
+            "predictive_median": median,
+            "predictive_90": [lo, hi],
+            "p_value": p,
+            "passes": p >= 0.05,
+            "draws": 30,
+            "source": "story",
+        }
+
+    summary = {
+        "name": "story_calibration",
+        "parameters": {
+            n: {"median": float(particles[n].iloc[0]), "ci95": [0.1, 0.5], "width_ratio": 0.42}
+            for n in names
+        },
+        "effective_sample_size": 1.22,
+        "generations": 5,
+        "simulations": 3302,
+        "epsilon_schedule": [3.6, 2.4],
+        "observed": {"requests_day_2": 47.0, "support_day_2": 0.508},
+        "predictive_checks": {
+            "requests_day_2": check(47.0, 20.0, 12.0, 28.0, 0.03, False),
+            "support_day_2": check(0.508, 0.51, 0.49, 0.53, 0.7, False),
+            "referendums_at_horizon": check(0.0, 0.0, 0.0, 0.0, 1.0, True),
+            "collapsed": check(1.0, 0.0, 0.0, 0.0, 0.0, True),
+        },
+        "calibration_file": STORY.read_text(),
+    }
+    (folder / "summary.json").write_text(json.dumps(summary))
+    return folder
+
+
+def markdown_text(rc) -> str:
+    """The HTML that solara.Markdown rendered (the template of each Markdown widget)."""
+    found = []
+    for w in rc.find(v.VuetifyTemplate).widgets:
+        template = getattr(w.template, "template", w.template)
+        if "solara-markdown" in str(template):
+            found.append(str(template).split("<script>")[0])
+    return " ".join(found)
+
+
+def test_the_sweeps_page_shows_a_calibration_folder(results, calibration, monkeypatch):
+    monkeypatch.setenv("CREW_RESULTS", str(results))
+    assert "story-abc" in sweep_folders(results)
+    _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
+    folder = rc.find(v.TextField, label="Result folder")
+    folder.widget.v_model = str(calibration)
+    folder.widget.fire_event("focusout")
+    shown = texts(rc) + markdown_text(rc)
+    assert "story_calibration: 2 particles" in shown
+    titles = [str(w.children) for w in rc.find(v.CardTitle).widgets]
+    assert any("marginals" in t for t in titles)
+    assert any("posterior predictive" in t for t in titles)
+    assert "Held-out checks" in shown
+    html = " ".join(shown.split())
+    cells = "".join(f"<td>{c}</td> " for c in ["referendums_at_horizon", 0, 0, "0 to 0", 1])
+    assert cells + "<td>passes</td>" in html
+    cells = "".join(f"<td>{c}</td> " for c in ["collapsed", 1, 0, "0 to 0", 0])
+    assert cells + "<td><strong>fails</strong></td>" in html
+    rc.close()
+
+
+def test_calibration_marginals_follow_the_weights_over_the_prior_range(calibration):
+    result, problem = read_calibration(calibration)
+    assert problem is None
+    figure = marginals_figure(result)
+    axes = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(axes) == 5
+    ax = axes[0]  # grief_effect: particles at 0.1 (weight 0.9) and 0.5 (0.1)
+    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    assert len(heights) == 2 and heights[1] / heights[0] == pytest.approx(9.0)
+    lo, hi = ax.get_xlim()
+    assert lo <= 0.05 and hi >= 1.0  # the prior range (log-uniform 0.05 to 1), not the particles'
+    assert ax.get_lines()  # the prior's density, from the calibration file in the summary
+    predictive = [ax for ax in predictive_figure(result).axes if ax.get_visible()]
+    assert len(predictive) == 4
+    assert "p = 0.03" in predictive[0].get_xlabel()
+
+
+def test_a_broken_calibration_folder_is_a_message(tmp_path):
+    (tmp_path / "posterior.parquet").write_text("not parquet")
+    (tmp_path / "summary.json").write_text("{}")
+    result, problem = read_calibration(tmp_path)
+    assert result is None and "is not a readable calibration folder" in problem
+    assert "\n" not in problem
+
+
+def test_a_sweep_that_drew_from_a_posterior_says_so():
+    line = uncertainty_line(
+        {"uncertainty": {"posterior": "../calib", "particles": 150, "drawn": ["grief_effect"]}}
+    )
+    assert "drew grief_effect from the calibration posterior" in line
+    assert "include parameter uncertainty" in line
+    assert uncertainty_line({"varied": []}) is None
+
+
+def test_a_sweep_that_drew_from_the_calibration_shows_it(results, calibration, monkeypatch):
+    text = TINY.replace('name = "tiny"', 'name = "tiny_uncertain"').replace(
+        "replicates = 2", "replicates = 1"
+    )
+    text += f'[uncertainty]\nposterior = "{calibration}"\n'
+    run_sweep(parse_experiment(text), results / "tiny_uncertain", workers=0)
+    monkeypatch.setenv("CREW_RESULTS", str(results))
+    _, rc = solara.render(SweepsPage(tab_id=uuid.uuid4().hex), handle_error=False)
+    folder = rc.find(v.TextField, label="Result folder")
+    folder.widget.v_model = str(results / "tiny_uncertain")
+    folder.widget.fire_event("focusout")
+    shown = texts(rc)
+    assert "from the calibration posterior in" in shown
+    assert "include parameter uncertainty" in shown
+    summaries = [str(w.children) for w in rc.find(v.ExpansionPanelHeader).widgets]
+    assert any("The calibration these runs drew from" in s for s in summaries)
+    rc.close()
