@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.crew import CrewState, GriefCourse, Vote
-from model.parameters import Parameters
+from model.parameters import Parameters, describe
 from model.referendum import ReferendumResult
 from model.ship import ShipLayout
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 RECORDED_REFERENDUM_DAY = -90
 #: Initial beliefs are kept off the extremes (they are probabilities of support).
 BELIEF_FLOOR = 0.01
+
+
+_DEFAULT_SHARE = describe("referendum_margin_share")["default"]
 
 
 def initial_state(layout: ShipLayout, p: Parameters, traits: np.random.Generator) -> CrewState:
@@ -157,10 +160,16 @@ def recorded_referendum(model: CrewModel) -> ReferendumResult:
                 "larger crew"
             )
     need = (n_voted + margin) // 2 - fixed_continue
+    # Name the margin when the caller set it; a default share fails only for a small crew.
+    blamed = (
+        f"{name}={value}"
+        if name == "referendum_margin" or value != _DEFAULT_SHARE
+        else (f"n_crew={p.n_crew}")
+    )
     if not 0 <= need <= len(free):
         raise ValueError(
-            f"{name}={value} is invalid: it cannot be reached with the captain's vote fixed "
-            f"by captain_private_belief={p.captain_private_belief}"
+            f"{blamed} is invalid: the recorded margin ({name}={value:.4g}) cannot be reached "
+            f"with the captain's vote fixed by captain_private_belief={p.captain_private_belief}"
         )
     upper = free[need - 1] if need > 0 else 1.5  # above everyone
     lower = free[need] if need < len(free) else -0.5  # below everyone
@@ -173,8 +182,9 @@ def recorded_referendum(model: CrewModel) -> ReferendumResult:
     div = int(np.count_nonzero(state.recorded_vote == Vote.DIVERT))
     if cont - div != margin:  # voters tied at one belief cannot be split
         raise ValueError(
-            f"{name}={value} is invalid for this start: after {p.burn_in_days} burn-in days "
-            f"of '{p.influence}' too many voters share one belief; try burn_in_days=0"
+            f"{blamed} is invalid for this start: after {p.burn_in_days} burn-in days "
+            f"of '{p.influence}' too many voters share one belief to give the recorded margin "
+            f"({name}={value:.4g}); try burn_in_days=0"
         )
     outcome = "divert" if div > cont else "continue"
     abstained = int(voters.sum()) - cont - div
