@@ -43,8 +43,8 @@ GROUPED = {("birth", None), ("death", "premature"), ("death", "old age")}
 
 
 def grouped(events: pd.DataFrame) -> list[tuple[int, str, str, int]]:
-    """(day, kind, detail, n): consecutive births of a day, and premature or old-age deaths of a day,
-    become one row with their count; every other event stays one row."""
+    """(day, kind, detail, n): consecutive births of a day, and premature or old-age deaths of
+    a day, become one row with their count; every other event stays one row."""
     out: list[tuple[int, str, str, int]] = []
     for day, kind, detail in zip(events["day"], events["kind"], events["detail"], strict=True):
         routine = (kind, None) in GROUPED or (kind, detail) in GROUPED
