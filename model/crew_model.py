@@ -145,8 +145,14 @@ class CrewModel(mesa.Model):
             return
         self.day += 1
         self._hazards()
-        if not self.state.alive.any():
-            self._end("extinction", "the last of the crew died: the ship is empty")
+        if not self.voters().any():  # children alone cannot keep the ship, nor vote
+            left = int(self.state.alive.sum())
+            self._end(
+                "extinction",
+                "the last of the crew died: the ship is empty"
+                if left == 0
+                else f"the last adult died: {left} children cannot keep the ship",
+            )
             return
         self._demography()
         self.leadership.daily(self)
@@ -306,11 +312,15 @@ class CrewModel(mesa.Model):
         self._update_frozen()
 
     def _succession(self) -> None:
-        """The most senior living officer (else the oldest adult) becomes captain."""
+        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
+        else the oldest working crew member, else the oldest adult, else anyone, takes
+        command. She keeps her own belief as her private belief, and every crew member's trust
+        in the leadership starts again at ``succession_trust``."""
         state = self.state
         ages = self.ages()
         for pool in (
             state.alive & (state.role == Role.OFFICER),
+            state.alive & (state.role == Role.CREW),
             state.alive & (ages >= self.p.voting_age),
             state.alive,
         ):
@@ -319,7 +329,13 @@ class CrewModel(mesa.Model):
                 state.role[new] = Role.CAPTAIN
                 self.captain = new
                 self.leadership.private_belief = float(state.belief[new])
-                self.log("succession", f"crew member {new} takes command", slot=new)
+                state.trust[state.alive] = self.p.succession_trust
+                self.log(
+                    "succession",
+                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
+                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
+                    slot=new,
+                )
                 return
 
     # --- interventions --------------------------------------------------------------------

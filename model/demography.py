@@ -33,11 +33,15 @@ year at today's hazards (multiplier included: the ship replaces the deaths it se
 Each baby is born to a couple drawn uniformly among those with both partners aged
 ``partnering_age_min`` to ``partnering_age_max``.
 
+**Generations.** At ``working_age`` a child's conviction is set by Bisin & Verdier's (2001)
+vertical and oblique transmission (:meth:`Demography.transmit`).
+
 **Working life.** At ``working_age`` a child joins the department furthest below its share
 of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer), with
-co-worker ties to ``team_size`` - 1 of its workers; at :data:`model.crew.RETIREMENT_AGE`
-crew and officers retire (the captain keeps command). Voting follows age
-(``voting_age``, :meth:`model.crew_model.CrewModel.voters`).
+co-worker ties to ``team_size`` - 1 of its workers, and neighbour and friend ties
+(:meth:`Demography._social_ties`); at :data:`model.crew.RETIREMENT_AGE` crew and officers
+retire (the captain keeps command). Voting follows age (``voting_age``,
+:meth:`model.crew_model.CrewModel.voters`).
 """
 
 from __future__ import annotations
@@ -332,8 +336,79 @@ class Demography:
         chosen = self.rng.choice(depts, size=len(new), p=deficit / deficit.sum())
         state.department[new] = chosen
         state.role[new] = np.where(chosen == Department.COMMAND, Role.OFFICER, Role.CREW)
+        self.transmit(state, ages, new)
         self._coworker_ties(state, network, new)
+        self._social_ties(state, network, new)
         return new
+
+    def transmit(self, state: CrewState, ages: np.ndarray, new: np.ndarray) -> None:
+        """Bisin & Verdier (2001) transmission at coming of age: with chance
+        ``vertical_transmission`` a newcomer takes as belief and anchor the mean belief of
+        the adults of its household (vertical); otherwise, or without them, the belief of an
+        adult drawn from its section (oblique; anyone aboard if its section has none)."""
+        rng = self.rng
+        adult = state.alive & (ages >= self.p.working_age)
+        adult[new] = False
+        if not adult.any():
+            return
+        size = max(int(state.household.max()) + 1, 1)
+        total = np.bincount(state.household[adult], weights=state.belief[adult], minlength=size)
+        count = np.bincount(state.household[adult], minlength=size)
+        home = state.household[new]
+        vertical = (rng.random(len(new)) < self.p.vertical_transmission) & (count[home] > 0)
+        adults = np.flatnonzero(adult)
+        by_sec = adults[np.argsort(state.section[adults], kind="stable")]
+        sec = state.section[by_sec]
+        lo = np.searchsorted(sec, state.section[new], side="left")
+        hi = np.searchsorted(sec, state.section[new], side="right")
+        anyone = rng.integers(0, len(by_sec), len(new))
+        pick = np.where(hi > lo, lo + (rng.random(len(new)) * (hi - lo)).astype(int), anyone)
+        oblique = state.belief[by_sec[pick]]
+        parents = total[home] / np.maximum(count[home], 1)
+        belief = np.where(vertical, parents, oblique)
+        state.belief[new] = belief
+        state.anchor[new] = belief
+
+    def _social_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
+        """Newcomers to adult life meet the ship: everyone of their compartment and
+        2 × ``neighbours_per_person`` people of their section (neighbours), and
+        ``friends_per_person`` friends, each of the section or, with chance
+        ``friend_cross_section``, of anyone aboard. As many ties as an adult holds on average
+        (each tie of the ship's start counts for both its ends), so that the ties the dead
+        take with them are replaced and the degree distribution stays roughly stationary."""
+        p, rng = self.p, self.rng
+        others = np.flatnonzero(state.alive)
+        others = others[~np.isin(others, new)]
+        if len(others) == 0:
+            return
+        # the compartment: every living member (grouped ranges, no per-person loop)
+        by_comp = others[np.argsort(state.compartment[others], kind="stable")]
+        comp = state.compartment[by_comp]
+        lo = np.searchsorted(comp, state.compartment[new], side="left")
+        hi = np.searchsorted(comp, state.compartment[new], side="right")
+        size = hi - lo
+        a = np.repeat(new, size)
+        offset = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+        network.add_ties(a, by_comp[np.repeat(lo, size) + offset], TieKind.NEIGHBOUR)
+        # section acquaintances and friends: random draws within the section's range
+        by_sec = others[np.argsort(state.section[others], kind="stable")]
+        sec = state.section[by_sec]
+        lo = np.searchsorted(sec, state.section[new], side="left")
+        hi = np.searchsorted(sec, state.section[new], side="right")
+        has = hi > lo
+        who, lo, width = new[has], lo[has], (hi - lo)[has]
+        for kind, k in (
+            (TieKind.NEIGHBOUR, 2 * p.neighbours_per_person),
+            (TieKind.FRIEND, p.friends_per_person),
+        ):
+            if k == 0 or len(who) == 0:
+                continue
+            a = np.repeat(who, k)
+            b = by_sec[np.repeat(lo, k) + (rng.random(len(a)) * np.repeat(width, k)).astype(int)]
+            if kind == TieKind.FRIEND:
+                far = rng.random(len(a)) < p.friend_cross_section
+                b[far] = others[rng.integers(0, len(others), int(far.sum()))]
+            network.add_ties(a, b, kind)
 
     def _coworker_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
         """Each newcomer is tied to ``team_size`` - 1 random workers of its department."""

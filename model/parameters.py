@@ -498,6 +498,24 @@ class Parameters:
         "assumption: the same age as voting",
         "demography",
     )
+    vertical_transmission: float = spec(
+        0.6,
+        "1",
+        (0.0, 1.0),
+        "Chance a child coming of age takes its conviction from its parents (vertical); else "
+        "from an adult of its section (oblique)",
+        "Bisin & Verdier 2001 (vertical and oblique transmission); value an assumption: "
+        "families shape most convictions (story: family ties are the strongest)",
+        "demography",
+    )
+    succession_trust: float = spec(
+        0.7,
+        "trust",
+        (0.0, 1.0),
+        "Trust every crew member gives a new captain when she takes command",
+        "assumption: a fresh start at the trust of a functioning ship (initial_trust)",
+        "leadership",
+    )
     # --- the voyage --------------------------------------------------------------------------
     voyage_years: float = spec(
         200.0,

@@ -173,7 +173,7 @@ def test_extinction_ends_the_run_with_an_event_and_nothing_after():
     assert (events["day"] <= model.day).all() and "collapse" not in set(events["kind"])
     series = model.series()
     assert len(series) == model.day  # rows for days 0 .. the day before the last death
-    assert series["alive"].min() > 0 and not series["support_continue"].isna().any()
+    assert series["voters"].min() > 0 and not series["support_continue"].isna().any()
     model.step()
     assert model.day == len(series) and len(model.series()) == len(series)
 
@@ -203,3 +203,62 @@ def test_turning_back_costs_the_days_spent_diverted():
     voyage.turn(5475, to_tau_ceti=True)  # 5 years later, back to Tau Ceti
     assert voyage.arrival_day == 5475 + (190 * 365 + 1825)
     assert voyage.years_left(5475) == pytest.approx(195.0)
+
+
+# --- generations carry beliefs; new ties; succession ------------------------------------------
+def _coming_of_age(seed: int, **params) -> tuple[CrewModel, np.ndarray]:
+    model = CrewModel(rng=seed, **SMALL, **params)
+    s = model.state
+    children = np.flatnonzero(s.role == Role.CHILD)[:6]
+    s.birth_day[children] = -17.99 * 365  # all turn 18 this month
+    return model, children
+
+
+def test_vertical_transmission_gives_the_parents_conviction():
+    model, children = _coming_of_age(11, vertical_transmission=1.0)
+    s = model.state
+    model.run(MONTH_DAYS - 1)
+    ages = (MONTH_DAYS - s.birth_day) / 365
+    adults = s.alive & (ages >= 18) & ~np.isin(np.arange(s.size), children)
+    expected = [s.belief[adults & (s.household == s.household[c])].mean() for c in children]
+    model.run(1)  # the month's registry day: they come of age before today's influence
+    assert (s.role[children] != Role.CHILD).all()
+    # today's influence step moved them a little after the transmission
+    assert s.anchor[children] == pytest.approx(expected, abs=1e-9)
+
+
+def test_oblique_transmission_takes_an_adult_of_the_section():
+    model, children = _coming_of_age(11, vertical_transmission=0.0)
+    s = model.state
+    model.run(MONTH_DAYS - 1)
+    beliefs = {sec: set(s.belief[s.alive & (s.section == sec)].round(12)) for sec in s.section}
+    model.run(1)
+    for c in children:
+        assert round(s.anchor[c], 12) in beliefs[s.section[c]]
+
+
+def test_newcomers_to_adult_life_get_a_full_set_of_ties():
+    model, children = _coming_of_age(12)
+    model.run(MONTH_DAYS)
+    net = model.network
+    degrees = np.diff(net.adjacency.indptr)
+    adults = np.flatnonzero(model.voters() & ~np.isin(np.arange(model.state.size), children))
+    for c in children:
+        neighbours, kinds = net.ties_of(int(c))
+        assert (
+            (kinds & 2).any() and (kinds & 4).any() and (kinds & 8).any()
+        )  # friend, neighbour, co-worker
+    assert np.mean([len(net.ties_of(int(c))[0]) for c in children]) > 0.7 * degrees[adults].mean()
+
+
+def test_succession_chooses_the_senior_officer_and_resets_trust():
+    model = CrewModel(rng=13, initial_trust=0.4, succession_trust=0.8, **SMALL)
+    s = model.state
+    ages = model.ages()
+    officers = np.flatnonzero(s.alive & (s.role == Role.OFFICER))
+    senior = int(officers[np.argmax(ages[officers])])
+    model.kill(np.array([model.captain]), cause="test")
+    assert model.captain == senior and s.role[senior] == Role.CAPTAIN
+    assert model.leadership.private_belief == s.belief[senior]
+    assert (s.trust[s.alive] == 0.8).all()
+    assert "takes command" in model.events().query("kind == 'succession'")["detail"].iloc[-1]
