@@ -38,7 +38,7 @@ vertical and oblique transmission (:meth:`Demography.transmit`).
 
 **Working life.** At ``working_age`` a child joins the department furthest below its share
 of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer), with
-co-worker ties to ``team_size`` - 1 of its workers, and neighbour and friend ties
+co-worker ties to (``team_size`` - 1) // 2 of its workers, and neighbour and friend ties
 (:meth:`Demography._social_ties`); at :data:`model.crew.RETIREMENT_AGE` crew and officers
 retire (the captain keeps command). Voting follows age (``voting_age``,
 :meth:`model.crew_model.CrewModel.voters`).
@@ -371,11 +371,11 @@ class Demography:
 
     def _social_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
         """Newcomers to adult life meet the ship: everyone of their compartment and
-        2 × ``neighbours_per_person`` people of their section (neighbours), and
-        ``friends_per_person`` friends, each of the section or, with chance
-        ``friend_cross_section``, of anyone aboard. As many ties as an adult holds on average
-        (each tie of the ship's start counts for both its ends), so that the ties the dead
-        take with them are replaced and the degree distribution stays roughly stationary."""
+        ``neighbours_per_person`` people of their section (neighbours), and
+        ``friends_per_person`` / 2 friends, each of the section or, with chance
+        ``friend_cross_section``, of anyone aboard: the ties each person made at the ship's
+        start (their other half came from others), so that the ties the dead take with them
+        are replaced as the newcomers are met by the living."""
         p, rng = self.p, self.rng
         others = np.flatnonzero(state.alive)
         others = others[~np.isin(others, new)]
@@ -398,8 +398,8 @@ class Demography:
         has = hi > lo
         who, lo, width = new[has], lo[has], (hi - lo)[has]
         for kind, k in (
-            (TieKind.NEIGHBOUR, 2 * p.neighbours_per_person),
-            (TieKind.FRIEND, p.friends_per_person),
+            (TieKind.NEIGHBOUR, p.neighbours_per_person),
+            (TieKind.FRIEND, p.friends_per_person // 2),
         ):
             if k == 0 or len(who) == 0:
                 continue
@@ -411,7 +411,8 @@ class Demography:
             network.add_ties(a, b, kind)
 
     def _coworker_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
-        """Each newcomer is tied to ``team_size`` - 1 random workers of its department."""
+        """Each newcomer is tied to (``team_size`` - 1) // 2 random workers of its department
+        (half a team's ties: the other half come from those who join after it)."""
         is_new = np.zeros(state.size, dtype=bool)
         is_new[new] = True
         workers = np.flatnonzero(state.alive & (state.department != Department.NONE) & ~is_new)
@@ -422,7 +423,7 @@ class Demography:
         start = np.searchsorted(dept, np.arange(len(Department) + 1))
         mine = state.department[new].astype(np.int64)
         size = start[mine + 1] - start[mine]
-        k = self.p.team_size - 1
+        k = max(1, (self.p.team_size - 1) // 2)
         has = size > 0
         who, size_of, begin = new[has], size[has], start[mine[has]]
         a = np.repeat(who, k)
