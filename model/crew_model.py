@@ -172,6 +172,7 @@ class CrewModel(mesa.Model):
         self.ended = why
         self.running = False
         self.log(why, detail, count=int(self.state.alive.sum()))
+        self._refresh_today()  # ``today`` shows the end (the series' last row is the day before)
 
     def run(self, days: int, progress: bool = False) -> CrewModel:
         """Advance ``days`` days, or until the run ends (arrival, extinction); returns the

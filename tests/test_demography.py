@@ -170,10 +170,13 @@ def test_extinction_ends_the_run_with_an_event_and_nothing_after():
     assert model.ended == "extinction" and not model.running
     events = model.events()
     assert events["kind"].iloc[-1] == "extinction"
-    assert (events["day"] <= model.day).all() and "collapse" not in set(events["kind"])
+    assert (events["day"] <= model.day).all()
+    assert (events.query("kind == 'collapse'")["day"] < model.day).all()  # none at or after
     series = model.series()
     assert len(series) == model.day  # rows for days 0 .. the day before the last death
     assert series["voters"].min() > 0 and not series["support_continue"].isna().any()
+    assert model.today["alive"] == model.state.alive.sum()  # today: the end, as it is
+    assert model.today["deaths"] == model.counts["deaths"]
     model.step()
     assert model.day == len(series) and len(model.series()) == len(series)
 
