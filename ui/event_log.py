@@ -28,6 +28,8 @@ KIND_COLOUR = {
     "mitigation": "#555",
     "succession": "#555",
     "birth": "#555",
+    "arrival": "#2166ac",
+    "extinction": "#b00",
 }
 
 
