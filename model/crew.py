@@ -100,10 +100,14 @@ class CrewState:
     susceptibility: np.ndarray  # float64 > 0, how much influence moves one (a trait, mean 1)
     #: bool, withdrawn from work and ties (model/disengagement.py); none at day 0
     disengaged: np.ndarray | None = None
+    #: int64, the slot of one's partner, -1 for none (model/demography.py); none at creation
+    partner: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.disengaged is None:
             self.disengaged = np.zeros(len(self.alive), dtype=bool)
+        if self.partner is None:
+            self.partner = np.full(len(self.alive), -1, dtype=np.int64)
         self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array
 
     def __getstate__(self) -> dict:
@@ -117,6 +121,8 @@ class CrewState:
 
     def append(self, **values: np.ndarray) -> np.ndarray:
         """Add people; returns their new slots. Arrays not given get neutral values.
+
+        ``partner`` defaults to -1 (no partner).
 
         Each array is a view of a buffer with spare room that doubles when full, so a day's
         births cost O(births), not a copy of every array (amortised). The arrays seen after
@@ -133,7 +139,8 @@ class CrewState:
                 buffer[:start] = old
                 self._capacity[f.name] = buffer
             new = values.get(f.name)
-            buffer[start:end] = 0 if new is None else np.asarray(new, dtype=old.dtype)
+            neutral = -1 if f.name == "partner" else 0
+            buffer[start:end] = neutral if new is None else np.asarray(new, dtype=old.dtype)
             setattr(self, f.name, buffer[:end])
         return np.arange(start, end)
 

@@ -20,8 +20,9 @@ import pandas as pd
 
 from model import checkpoint
 from model.crew import CrewMember, Role, Vote
+from model.demography import MONTH_DAYS, Demography, initial_partners
 from model.disengagement import Disengagement
-from model.events import Births, Breaches, Mortality, breach_victims
+from model.events import Breaches, breach_victims
 from model.grief import Grief
 from model.influence import make_crew_rule
 from model.invariants import check_invariants
@@ -36,12 +37,14 @@ from model.referendum import (
     describe_referendum,
     intentions,
 )
-from model.ship import build_ship
+from model.ship import ADULT_AGES, build_ship
 from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
+from model.voyage import Voyage
 
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
-#: kin's grief is found by household, and nobody's belief depends on an infant's).
-REGISTRY_INTERVAL_DAYS = 30
+#: kin's grief is found by household, and nobody's belief depends on an infant's). Couples,
+#: newcomers to work and retirements are registered the same day.
+REGISTRY_INTERVAL_DAYS = MONTH_DAYS
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -107,8 +110,7 @@ class CrewModel(mesa.Model):
         self.influence = make_crew_rule(p)  # the rule the ``influence`` parameter names
         self._update_frozen()
 
-        self.mortality = Mortality(self)
-        self.births = Births(self)
+        self.state.partner[:] = initial_partners(self.state.household, self.ages(), ADULT_AGES[0])
         self.breaches = Breaches(
             p.impact_rate * p.penetration_probability, p.mitigation_efficacy, p.mitigation_days
         )
@@ -118,12 +120,17 @@ class CrewModel(mesa.Model):
         # its own stream (a fifth child of the run's seed): withdrawing draws no number the
         # other sub-models would have drawn
         self.disengagement = Disengagement(p, np.random.default_rng(self.seed.spawn(1)[0]))
+        # deaths, partners, births and working life: a sixth child, its own stream
+        self.demography = Demography(p, np.random.default_rng(self.seed.spawn(1)[0]), self.state)
         self.collapse = CollapseWatch(p.collapse_level, p.collapse_days)
 
         settle_beliefs(self, np.random.default_rng(belief_seed))
         first = recorded_referendum(self)
         self.referendums.append(first)
         self.mission = Vote.CONTINUE if first.outcome == "continue" else Vote.DIVERT
+        self.voyage = Voyage.start(p.voyage_years, p.diversion_years, self.mission == Vote.DIVERT)
+        #: why the run ended ("arrival" or "extinction"), None while it goes on
+        self.ended: str | None = None
         self.log("referendum", describe_referendum(first), day=first.day, count=first.margin)
         self.datacollector = DailyRecorder()
         self._collect()
@@ -133,10 +140,21 @@ class CrewModel(mesa.Model):
     # --- the day ------------------------------------------------------------------------
     def step(self) -> None:
         """One day aboard: hazards, births, leadership, influence, grief, disengagement,
-        petition, metrics."""
+        petition, metrics. Once the run has ended (arrival, extinction) a step does nothing."""
+        if self.ended:
+            return
         self.day += 1
         self._hazards()
-        self._births()
+        if not self.voters().any():  # children alone cannot keep the ship, nor vote
+            left = int(self.state.alive.sum())
+            self._end(
+                "extinction",
+                "the last of the crew died: the ship is empty"
+                if left == 0
+                else f"the last adult died: {left} children cannot keep the ship",
+            )
+            return
+        self._demography()
         self.leadership.daily(self)
         self._influence()
         self.grief.daily(self, self.leadership.framing, self.mission_value)
@@ -144,11 +162,21 @@ class CrewModel(mesa.Model):
         self.disengagement.daily(self)
         self._petition()
         self._collect()
+        if self.voyage.arrived(self.day):
+            self._end("arrival", f"the ship arrives at {self.voyage.course}")
         if self.p.debug:
             self.check_invariants()
 
+    def _end(self, why: str, detail: str) -> None:
+        """The run ends today: an event, and no further steps (``ended``, ``running``)."""
+        self.ended = why
+        self.running = False
+        self.log(why, detail, count=int(self.state.alive.sum()))
+        self._refresh_today()  # ``today`` shows the end (the series' last row is the day before)
+
     def run(self, days: int, progress: bool = False) -> CrewModel:
-        """Advance ``days`` days; returns the model."""
+        """Advance ``days`` days, or until the run ends (arrival, extinction); returns the
+        model."""
         if isinstance(days, bool) or not isinstance(days, int | np.integer) or days < 0:
             raise ValueError(f"days={days!r} is invalid: expected a whole number >= 0")
         steps = range(int(days))
@@ -157,6 +185,8 @@ class CrewModel(mesa.Model):
 
             steps = tqdm(steps, desc="days", unit="day")
         for _ in steps:
+            if self.ended:
+                break
             self.step()
         return self
 
@@ -166,47 +196,31 @@ class CrewModel(mesa.Model):
                 "mitigation",
                 f"reinforcement completed: breach risk now {self.breaches.current_rate:.4f} a year",
             )
-        dead = self.mortality.draw(self)
-        if len(dead):
-            self.kill(dead, cause="background")
+        premature, old = self.demography.deaths(self.state, self.day)
+        if len(premature):
+            self.kill(premature, cause="premature")
+        if len(old):
+            self.kill(old, cause="old age", blamed=False)
         for _ in range(self.breaches.occurs(self.rng)):
             if self.state.alive.any():
                 self.breach(source="hazard")
 
-    def _births(self) -> None:
+    def _demography(self) -> None:
+        """Monthly: couples form households, children come of age, crew retire, and the
+        registry takes the new ties; daily: the planned births."""
+        state = self.state
         if self.day % REGISTRY_INTERVAL_DAYS == 0:
-            self.network.flush(self.state.size)
-        households = self.births.draw(self)
+            ages = self.ages()
+            self.demography.partnering(state, self.network, ages)
+            self.demography.come_of_age(state, self.network, ages)
+            self.demography.retire(state, ages)
+            self.network.flush(state.size)
+        households = self.demography.births(state, self.day)
         if len(households) == 0:
             return
-        state = self.state
-        # each family's slots in slot order, from one pass over the crew (not one per baby)
-        families = np.flatnonzero(np.isin(state.household, households))
-        members = [families[state.household[families] == h] for h in households]
-        anyone = np.array([family[0] for family in members])
-        family_belief = np.array(
-            [state.belief[family[state.alive[family]]].mean() for family in members]
-        )
-        slots = state.append(
-            birth_day=np.full(len(households), float(self.day)),
-            household=households,
-            section=state.section[anyone],
-            compartment=state.compartment[anyone],
-            department=np.zeros(len(households)),
-            role=np.full(len(households), Role.CHILD),
-            alive=np.ones(len(households), dtype=bool),
-            belief=family_belief,
-            anchor=family_belief,
-            trust=np.full(len(households), self.p.initial_trust),
-            trust_baseline=np.full(len(households), self.p.initial_trust),
-            recorded_vote=np.full(len(households), Vote.NONE),
-            **draw_traits(self.p, len(households), self.traits),
-        )
-        self.network.grow(state.size)
-        for slot, h, family in zip(slots, households, members, strict=True):
-            kin = np.concatenate([family[state.alive[family]], slots[households == h]])
-            kin = kin[kin != slot]
-            self.network.add_ties(np.full(len(kin), slot), kin, TieKind.HOUSEHOLD)
+        traits = draw_traits(self.p, len(households), self.traits)
+        slots = self.demography.bear(state, self.network, households, self.day, traits)
+        for slot, h in zip(slots, households, strict=True):
             self.crew.append(CrewMember(self, slot))
             self.log(
                 "birth",
@@ -269,8 +283,13 @@ class CrewModel(mesa.Model):
             )
 
     # --- deaths ---------------------------------------------------------------------------
-    def kill(self, slots: np.ndarray, cause: str, public: bool = False) -> None:
-        """Deaths: grief and trust for those hit, then removal from the ship and network."""
+    def kill(
+        self, slots: np.ndarray, cause: str, public: bool = False, blamed: bool = True
+    ) -> None:
+        """Deaths: grief and trust for those hit, then removal from the ship and network.
+
+        ``blamed=False`` (deaths of old age): grief without a loss of trust in the
+        leadership; nobody holds the leadership to account for old age (docs/ODD.md)."""
         slots = np.asarray(slots, dtype=np.int64)
         state = self.state
         slots = slots[state.alive[slots]]
@@ -278,7 +297,8 @@ class CrewModel(mesa.Model):
             return
         grief, loss = self.grief.impacts(self, slots, public)
         self.grief.add(self, grief)
-        self.leadership.erode_trust(self, loss, public)
+        if blamed:
+            self.leadership.erode_trust(self, loss, public)
         state.alive[slots] = False
         self.network.remove(slots)
         for slot in slots:
@@ -298,11 +318,15 @@ class CrewModel(mesa.Model):
         self._update_frozen()
 
     def _succession(self) -> None:
-        """The most senior living officer (else the oldest adult) becomes captain."""
+        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
+        else the oldest working crew member, else the oldest adult, else anyone, takes
+        command. She keeps her own belief as her private belief, and every crew member's trust
+        in the leadership starts again at ``succession_trust``."""
         state = self.state
         ages = self.ages()
         for pool in (
             state.alive & (state.role == Role.OFFICER),
+            state.alive & (state.role == Role.CREW),
             state.alive & (ages >= self.p.voting_age),
             state.alive,
         ):
@@ -311,7 +335,13 @@ class CrewModel(mesa.Model):
                 state.role[new] = Role.CAPTAIN
                 self.captain = new
                 self.leadership.private_belief = float(state.belief[new])
-                self.log("succession", f"crew member {new} takes command", slot=new)
+                state.trust[state.alive] = self.p.succession_trust
+                self.log(
+                    "succession",
+                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
+                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
+                    slot=new,
+                )
                 return
 
     # --- interventions --------------------------------------------------------------------
@@ -430,7 +460,12 @@ class CrewModel(mesa.Model):
         self.log("referendum", describe_referendum(result), count=result.margin, cause=trigger)
         if new_mission != self.mission:
             self.mission = new_mission
-            self.log("mission", f"mission changed: {result.outcome}")
+            self.voyage.turn(self.day, to_tau_ceti=new_mission == Vote.CONTINUE)
+            self.log(
+                "mission",
+                f"mission changed: {result.outcome}; arrival at {self.voyage.course} in "
+                f"{self.voyage.years_left(self.day):.0f} years",
+            )
         self._signatures = 0
         self._refresh_today()
         return result

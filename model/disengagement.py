@@ -19,7 +19,8 @@ maintenance backlog (days of ship-wide work) follows :math:`B \leftarrow \max(0,
 (1+\sigma)(1-D))`. Its pressure :math:`P = B / (B + B_{1/2})` raises the breach rate by
 :math:`1 + f_b P`, slows reinforcement work to the day's capacity, and erodes everyone's trust
 by the share :math:`e P` a day (the crew see the ship fail). The disengaged share of MEDICAL and
-LIFE_SUPPORT raises background mortality by :math:`1 + f_c D_{care}`. The disengaged withdraw
+LIFE_SUPPORT raises every death hazard (premature and old age, :mod:`model.demography`) by
+:math:`1 + f_c D_{care}`. The disengaged withdraw
 from ties: every tie of a disengaged person carries ``disengaged_tie_scale`` of its weight in
 influence.
 
@@ -133,7 +134,7 @@ class Disengagement:
             state.trust *= 1.0 - erosion
         model.breaches.rate_multiplier = self.breach_multiplier
         model.breaches.slow(self.work_pace)
-        model.mortality.multiplier = self.mortality_multiplier
+        model.demography.multiplier = self.mortality_multiplier
 
     def influence_ties(self, model: CrewModel) -> sparse.csr_array:
         """The adjacency the influence rule reads today: the disengaged's ties weakened."""

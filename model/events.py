@@ -1,7 +1,8 @@
-"""Hazards and demography: background deaths, hull breaches, mitigation, births.
+"""Hazards: hull breaches and the reinforcement that mitigates them.
 
 Each draws from the model's generator and returns who is affected; the model applies the
-consequences (grief, trust, removal) in one place, :meth:`CrewModel.kill`.
+consequences (grief, trust, removal) in one place, :meth:`CrewModel.kill`. Deaths by age,
+births and households are :mod:`model.demography`.
 """
 
 from __future__ import annotations
@@ -11,51 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.crew import Role
-
 if TYPE_CHECKING:
     from model.crew_model import CrewModel
 
 DAYS_PER_YEAR = 365.0
-
-
-class Mortality:
-    r"""Background deaths with a Gompertz age profile.
-
-    The hazard of person *i* is :math:`h_i = b\,e^{g a_i}` per year, with *g* the
-    ``gompertz_slope`` and *b* scaled once at day 0 so that the crew's expected deaths are
-    ``mortality_per_1000`` per 1,000 a year (the story: about 12 a year among 3,000). Each day
-    the number of deaths is Poisson with mean :math:`\sum_i h_i / 365`, and the dead are
-    drawn in proportion to :math:`h_i`. ``multiplier`` scales every hazard (set daily by
-    :mod:`model.disengagement`: care falls when carers withdraw).
-    """
-
-    def __init__(self, model: CrewModel) -> None:
-        p = model.p
-        self.multiplier = 1.0
-        self.slope = p.gompertz_slope
-        ages = model.ages()[model.state.alive]
-        weight = np.exp(self.slope * ages).sum()
-        rate = p.mortality_per_1000 / 1000.0 * len(ages)
-        self.scale = rate / weight if weight > 0 else 0.0
-
-    def hazard(self, model: CrewModel) -> np.ndarray:
-        """Yearly hazard of each slot (zero for the dead)."""
-        h = self.scale * np.exp(self.slope * model.ages())
-        if self.multiplier != 1.0:
-            h *= self.multiplier
-        h[~model.state.alive] = 0.0
-        return h
-
-    def draw(self, model: CrewModel) -> np.ndarray:
-        """Slots of today's background deaths."""
-        h = self.hazard(model)
-        total = h.sum()
-        k = model.rng.poisson(total / DAYS_PER_YEAR) if total > 0 else 0
-        if k == 0:
-            return np.empty(0, dtype=np.int64)
-        k = min(k, int(np.count_nonzero(h)))
-        return model.rng.choice(len(h), size=k, replace=False, p=h / total)
 
 
 @dataclass
@@ -152,35 +112,3 @@ def breach_victims(
     then = rng.permutation(rest_of_section)
     victims = np.concatenate([first, then])[:deaths]
     return section, int(compartment), np.sort(victims)
-
-
-class Births:
-    r"""Births keep the population near its target.
-
-    Births a day are Poisson with mean
-    :math:`\frac{1}{365}\left(D + \frac{N^* - N}{\tau}\right)^+`, where *D* is the expected
-    background deaths a year at the current population, :math:`N^*` the start population and
-    τ ``population_feedback_years``. Each baby joins a random household with two adults aged
-    20 to 45 (the parents), its section and compartment.
-    """
-
-    def __init__(self, model: CrewModel) -> None:
-        self.target = model.p.n_crew
-        self.tau = model.p.population_feedback_years
-        self.per_capita = model.p.mortality_per_1000 / 1000.0
-
-    def draw(self, model: CrewModel) -> np.ndarray:
-        """Households (one entry per baby) of today's births."""
-        n = int(model.state.alive.sum())
-        rate = (self.per_capita * n + (self.target - n) / self.tau) / DAYS_PER_YEAR
-        k = int(model.rng.poisson(rate)) if rate > 0 else 0
-        if k == 0:
-            return np.empty(0, dtype=np.int64)
-        state = model.state
-        ages = model.ages()
-        parent = state.alive & (ages >= 20) & (ages <= 45) & (state.role != Role.CHILD)
-        counts = np.bincount(state.household[parent], minlength=1)
-        families = np.flatnonzero(counts >= 2)
-        if len(families) == 0:
-            return np.empty(0, dtype=np.int64)
-        return model.rng.choice(families, size=k)

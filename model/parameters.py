@@ -474,31 +474,108 @@ class Parameters:
     framing_half_life: float = spec(
         30.0, "days", (0.1, 3650.0), "Half-life of a memorial's framing", "assumption", "leadership"
     )
-    # --- deaths, births and breaches ------------------------------------------------------
+    # --- demography: deaths, partners, births, working life --------------------------------
     mortality_per_1000: float = spec(
         4.0,
         "deaths/1000/year",
         (0.0, 1000.0),
-        "Background deaths a year per 1,000 crew",
-        "story: about 12 deaths a year among 3,000",
-        "deaths",
+        "Premature deaths (emergencies, accidents, suicide) a year per 1,000 crew, any age",
+        "story: 'about twelve a year' among 3,000, read as premature deaths (docs/ODD.md)",
+        "demography",
     )
     gompertz_slope: float = spec(
         0.085,
         "1/year",
         (0.0, 0.5),
-        "Age dependence of mortality (0 = flat); hazard grows as exp(slope*age)",
+        "Age dependence of old-age mortality; its hazard grows as exp(slope*age)",
         "Gompertz 1825; human adult rate doubles every ~8 years",
-        "deaths",
+        "demography",
+    )
+    life_expectancy: float = spec(
+        73.0,
+        "years",
+        (1.0, 150.0),
+        "Life expectancy at birth from premature and old-age deaths together",
+        "assumption: world life expectancy at birth ~73 years (UN World Population Prospects "
+        "2022), a ship with medicine but few specialists",
+        "demography",
     )
     population_feedback_years: float = spec(
         5.0,
         "years",
         (0.1, 1000.0),
         "Births close the gap to the target population over this time",
-        "assumption: the ship plans births (story)",
-        "deaths",
+        "assumption: the ship plans births to hold its population (story)",
+        "demography",
     )
+    partnering_age_min: float = spec(
+        20.0,
+        "years",
+        (0.0, 120.0),
+        "Youngest age at which a single crew member seeks a partner (and may have children)",
+        "assumption: adults who have finished their training",
+        "demography",
+    )
+    partnering_age_max: float = spec(
+        45.0,
+        "years",
+        (0.0, 120.0),
+        "Oldest age at which a single seeks a partner; both partners below it to have children",
+        "assumption: the ship plans births within the fertile years",
+        "demography",
+    )
+    partnering_rate: float = spec(
+        0.5,
+        "1/year",
+        (0.0, 100.0),
+        "Chance a year that a single of partnering age looks for a partner (monthly draws)",
+        "assumption: most crew partner within a few years of adulthood",
+        "demography",
+    )
+    working_age: float = spec(
+        18.0,
+        "years",
+        (0.0, 120.0),
+        "Age at which children leave school and join a work department",
+        "assumption: the same age as voting",
+        "demography",
+    )
+    vertical_transmission: float = spec(
+        0.6,
+        "1",
+        (0.0, 1.0),
+        "Chance a child coming of age takes its conviction from its parents (vertical); else "
+        "from an adult of its section (oblique)",
+        "Bisin & Verdier 2001 (vertical and oblique transmission); value an assumption: "
+        "families shape most convictions (story: family ties are the strongest)",
+        "demography",
+    )
+    succession_trust: float = spec(
+        0.7,
+        "trust",
+        (0.0, 1.0),
+        "Trust every crew member gives a new captain when she takes command",
+        "assumption: a fresh start at the trust of a functioning ship (initial_trust)",
+        "leadership",
+    )
+    # --- the voyage --------------------------------------------------------------------------
+    voyage_years: float = spec(
+        200.0,
+        "years",
+        (0.0, 10000.0),
+        "Years of travel to Tau Ceti still ahead at day 0; arrival ends the run",
+        "story: 'two hundred years still ahead of us'",
+        "voyage",
+    )
+    diversion_years: float = spec(
+        90.0,
+        "years",
+        (0.0, 10000.0),
+        "Years of travel to HD 85512 from the day the ship diverts; arrival ends the run",
+        "story: 'ninety years versus two hundred'",
+        "voyage",
+    )
+    # --- breaches -------------------------------------------------------------------------
     impact_rate: float = spec(
         0.235,
         "impacts/year",
@@ -713,7 +790,7 @@ class Parameters:
         3.0,
         "1",
         (0.0, 100.0),
-        "Background mortality × (1 + factor × disengaged share of MEDICAL and LIFE_SUPPORT)",
+        "Every death hazard × (1 + factor × disengaged share of MEDICAL and LIFE_SUPPORT)",
         "assumption: without carers and air, the old and ill die several times faster",
         "cohesion",
     )

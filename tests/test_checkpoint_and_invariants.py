@@ -116,10 +116,10 @@ def test_a_broken_invariant_is_reported():
         model.check_invariants()
 
 
-def test_everyone_can_die_and_the_run_goes_on():
+def test_everyone_can_die_and_the_run_ends():
     model = CrewModel(rng=94, n_crew=60, referendum_margin=2, debug=True)
     model.kill(np.flatnonzero(model.state.alive), cause="test")
     model.run(30)
-    series = model.series()
-    assert series.alive.iloc[-1] == 0 and series.cohesion.iloc[-1] == 0
+    assert model.ended == "extinction" and model.day == 1
+    assert len(model.series()) == 1  # day 0, when everyone lived; no row after the end
     assert model.call_referendum().continue_votes == 0

@@ -117,22 +117,23 @@ def test_breach_rate_and_work_pace_act_on_the_hazard():
     assert works.works_until == [12]
 
 
-def test_carers_withdrawal_raises_background_mortality():
+def test_carers_withdrawal_raises_every_death_hazard():
     model = _frozen_crew(0.0, care_mortality_factor=3.0)
     state = model.state
     care = state.alive & np.isin(state.department, [Department.MEDICAL, Department.LIFE_SUPPORT])
-    base = model.mortality.hazard(model).sum()
+    base = model.demography.hazard(model.ages(), state.alive)
     state.disengaged[care] = True
     model.disengagement.daily(model)
     assert model.disengagement.care_share == 1.0
-    assert model.mortality.hazard(model).sum() == pytest.approx(4.0 * base)
+    # premature deaths and deaths of old age alike
+    assert model.demography.hazard(model.ages(), state.alive) == pytest.approx(4.0 * base)
 
 
 def test_switched_off_the_sub_model_does_nothing():
     model = CrewModel(rng=8, n_crew=300, disengage_rate=0.0, initial_trust=0.0).run(30)
     assert not model.state.disengaged.any()
     assert model.disengagement.backlog == 0.0
-    assert model.breaches.rate_multiplier == 1.0 and model.mortality.multiplier == 1.0
+    assert model.breaches.rate_multiplier == 1.0 and model.demography.multiplier == 1.0
 
 
 # --- faith and the collapse event -----------------------------------------------------------

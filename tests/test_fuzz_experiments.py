@@ -305,7 +305,11 @@ def _check_tables(out, experiment) -> None:
         series = pd.read_parquet(out / "series.parquet")
         assert set(series["run_id"]) == set(good["run_id"])
     if experiment.series and len(good):
-        assert series["day"].max() == experiment.horizon_days
+        last = series.groupby("run_id")["day"].max()
+        assert (last <= experiment.horizon_days).all()
+        # extinction (no voter left, so no final support) ends a run early; the rest run on
+        ended = good.loc[good["final_support"].isna(), "run_id"]
+        assert (last.drop(ended, errors="ignore") == experiment.horizon_days).all()
     event("complete sweep, some runs failed" if failed.any() else "complete sweep")
     if len(good) and everyone_dead.all():
         event("complete sweep, everyone dead")

@@ -28,6 +28,8 @@ KIND_COLOUR = {
     "mitigation": "#555",
     "succession": "#555",
     "birth": "#555",
+    "arrival": "#2166ac",
+    "extinction": "#b00",
 }
 
 
@@ -39,12 +41,12 @@ def recent_events(events: pd.DataFrame, routine: bool = False, limit: int = SHOW
 
 
 #: Routine rows: one row per day and kind for these (kind, detail) pairs, with a count.
-GROUPED = {("birth", None), ("death", "background")}
+GROUPED = {("birth", None), ("death", "premature"), ("death", "old age")}
 
 
 def grouped(events: pd.DataFrame) -> list[tuple[int, str, str, int]]:
-    """(day, kind, detail, n): consecutive births of a day, and background deaths of a day,
-    become one row with their count; every other event stays one row."""
+    """(day, kind, detail, n): consecutive births of a day, and premature or old-age deaths of
+    a day, become one row with their count; every other event stays one row."""
     out: list[tuple[int, str, str, int]] = []
     for day, kind, detail in zip(events["day"], events["kind"], events["detail"], strict=True):
         routine = (kind, None) in GROUPED or (kind, detail) in GROUPED

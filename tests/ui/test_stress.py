@@ -142,9 +142,10 @@ def select(page, control: str, value: str) -> None:
 
 def births_bound(days: int) -> int:
     """Births above the crew size over ``days`` days that a Poisson count exceeds with
-    probability well below one in a million (births replace deaths; at most the background
-    rate of a full ship is drawn when no one died)."""
-    mean = Parameters().mortality_per_1000 / 1000 * CREW * days / 365
+    probability well below one in a million (births replace deaths; when no one died at most
+    the expected deaths of a full ship are drawn, below twice a stationary ship's
+    crew / life expectancy a year)."""
+    mean = 2 * CREW / Parameters().life_expectancy * days / 365
     return math.ceil(mean + 6 * math.sqrt(mean) + 6)
 
 

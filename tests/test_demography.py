@@ -1,0 +1,267 @@
+"""Demography: deaths by age, partners and new households, planned births, working life."""
+
+import numpy as np
+import pytest
+
+from model import CrewModel
+from model.crew import RETIREMENT_AGE, Department, Role
+from model.demography import MONTH_DAYS, gompertz_scale, initial_partners
+from model.start import draw_traits
+from model.voyage import Voyage
+
+SMALL = {"n_crew": 300, "referendum_margin": 5}
+
+
+def life_expectancy(scale: float, premature: float, slope: float) -> float:
+    """Mean age at death of 200,000 simulated lives (an independent check of the solver)."""
+    rng = np.random.default_rng(0)
+    # inverse of the survival function S(a) = exp(-m a - A/g (e^{ga} - 1)), by bisection
+    u = -np.log(rng.random(200_000))
+    low, high = np.zeros_like(u), np.full_like(u, 200.0)
+    for _ in range(60):
+        mid = (low + high) / 2
+        cumulative = premature * mid + scale / slope * np.expm1(slope * mid)
+        low, high = np.where(cumulative < u, mid, low), np.where(cumulative < u, high, mid)
+    return float(low.mean())
+
+
+def test_life_expectancy_is_the_documented_73_years():
+    scale = gompertz_scale(73.0, 0.004, 0.085)
+    assert life_expectancy(scale, 0.004, 0.085) == pytest.approx(73.0, abs=0.2)
+
+
+def test_premature_deaths_shorter_than_life_leave_no_deaths_of_old_age():
+    assert gompertz_scale(73.0, 0.04, 0.085) == 0.0  # 1/0.04 = 25 years without old age
+    model = CrewModel(rng=1, mortality_per_1000=100.0, **SMALL)
+    alive = model.state.alive
+    assert model.demography.hazard(model.ages(), alive)[alive] == pytest.approx(0.1)
+
+
+def test_couples_at_day_0_share_a_household():
+    model = CrewModel(rng=2)
+    partner = model.state.partner
+    has = np.flatnonzero(partner >= 0)
+    assert len(has) > 1000
+    assert (partner[partner[has]] == has).all()  # symmetric
+    assert (model.state.household[has] == model.state.household[partner[has]]).all()
+    assert (model.ages()[has] >= 20).all()
+
+
+def test_initial_partners_pair_the_first_two_adults():
+    household = np.array([0, 0, 0, 1, 2, 2, 2])
+    ages = np.array([40.0, 38.0, 10.0, 30.0, 70.0, 5.0, 68.0])
+    assert initial_partners(household, ages, 20.0).tolist() == [1, 0, -1, -1, 6, -1, 4]
+
+
+def test_singles_partner_into_new_households_through_the_ship():
+    model = CrewModel(rng=3, debug=True, **SMALL)
+    before = model.state.household.max()
+    model.run(2 * 365)
+    s = model.state
+    formed = model.demography.couples_formed
+    assert formed >= 3  # 12 singles of 20-45 at day 0, and children coming of age
+    new = np.flatnonzero(s.household > before)
+    assert len(new) >= 2 * formed - 2  # both partners (less any who died) and their babies
+    couples = new[s.partner[new] >= 0]
+    mates = s.partner[couples]
+    assert (s.partner[mates] == couples).all()
+    assert (s.compartment[couples] == s.compartment[mates]).all()
+    model.network.flush(s.size)
+    for a, b in zip(couples[:5], mates[:5], strict=True):
+        if s.alive[a] and s.alive[b]:
+            assert b in model.network.ties_of(int(a))[0]
+
+
+def test_births_go_to_couples_of_fertile_age():
+    model = CrewModel(rng=4, n_crew=600, referendum_margin=9)
+    model.run(3 * 365)
+    s = model.state
+    born = np.flatnonzero(s.birth_day > 0)
+    assert len(born) > 5
+    for slot in born[:10]:
+        family = np.flatnonzero((s.household == s.household[slot]) & (s.partner >= 0))
+        assert len(family) >= 1  # the parents' household
+        parent_age = (s.birth_day[slot] - s.birth_day[family]) / 365
+        assert ((parent_age >= 20) & (parent_age < 45)).any()
+
+
+def test_children_come_of_age_into_a_department_and_the_old_retire():
+    model = CrewModel(rng=5, **SMALL)
+    s = model.state
+    child = int(np.flatnonzero(s.role == Role.CHILD)[0])
+    worker = int(np.flatnonzero(s.role == Role.CREW)[0])
+    s.birth_day[child] = -17.95 * 365  # turns 18 within the month
+    s.birth_day[worker] = -(RETIREMENT_AGE - 0.05) * 365
+    assert not model.voters()[child]
+    model.run(2 * MONTH_DAYS)
+    assert s.alive[child] and s.alive[worker], "a death spoils the test; pick another seed"
+    assert Role(s.role[child]) in (Role.CREW, Role.OFFICER)
+    assert s.department[child] != Department.NONE
+    assert model.voters()[child]
+    kinds = model.network.ties_of(child)[1]
+    assert (kinds & 8).sum() >= 1  # co-workers
+    assert s.role[worker] == Role.RETIRED and s.department[worker] == Department.NONE
+
+
+def test_departments_stay_near_their_shares_as_children_join():
+    model = CrewModel(rng=6, **SMALL)
+    s = model.state
+    s.department[s.department == Department.ENGINEERING] = Department.HYDROPONICS  # no engineers
+    s.birth_day[s.role == Role.CHILD] = -18.5 * 365  # every child comes of age now
+    model.run(MONTH_DAYS)
+    joined = model.state.department[model.state.role == Role.CREW]
+    assert (joined == Department.ENGINEERING).sum() > 0.5 * (joined == Department.MEDICAL).sum()
+
+
+def test_nobody_partners_and_nobody_is_born_when_the_rate_is_zero():
+    model = CrewModel(rng=7, partnering_rate=0.0, **SMALL).run(365)
+    assert model.demography.couples_formed == 0
+    model = CrewModel(rng=7, partnering_age_max=20.0, **SMALL).run(365)
+    assert model.counts["births"] == 0  # nobody is of fertile age
+
+
+# --- the sub-model alone over the whole voyage ------------------------------------------------
+def demography_voyage(seed: int, years: int, n: int = 3000) -> list[tuple[int, int, int, float]]:
+    """Run only the demography on a ship's state arrays and network (deaths remove people,
+    births append them); yearly (alive, deaths, births, median age). The rest of the model
+    (beliefs, trust, collapse) is left out: its day costs ~1 ms, the demography's ~0.05."""
+    model = CrewModel(rng=seed, n_crew=n, disengage_rate=0.0)
+    d, s, net = model.demography, model.state, model.network
+    rows, deaths, births = [], 0, 0
+    for day in range(1, years * 365 + 1):
+        premature, old = d.deaths(s, day)
+        dead = np.concatenate([premature, old])
+        s.alive[dead] = False
+        net.remove(dead)
+        deaths += len(dead)
+        if day % MONTH_DAYS == 0:
+            ages = (day - s.birth_day) / 365.0
+            d.partnering(s, net, ages)
+            d.come_of_age(s, net, ages)
+            d.retire(s, ages)
+            net.flush(s.size)
+        households = d.births(s, day)
+        if len(households):
+            d.bear(s, net, households, day, draw_traits(model.p, len(households), model.traits))
+            births += len(households)
+        if day % 365 == 0:
+            alive_ages = ((day - s.birth_day) / 365.0)[s.alive]
+            rows.append((int(s.alive.sum()), deaths, births, float(np.median(alive_ages))))
+            deaths = births = 0
+    return rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_two_hundred_years_hold_the_population(seed):
+    rows = demography_voyage(seed, 200)
+    alive = np.array([r[0] for r in rows])
+    deaths = np.array([r[1] for r in rows])
+    assert (np.abs(alive[9::10] - 3000) <= 150).all()  # +-5% at every decade
+    # a stationary 3,000 with life expectancy 73 loses 3000/73 = 41 a year; the second
+    # century's mean over 100 years has Poisson sd ~0.7 and the age structure still moves
+    assert 36 <= deaths[100:].mean() <= 46
+
+
+# --- the end of the journey -------------------------------------------------------------------
+def test_extinction_ends_the_run_with_an_event_and_nothing_after():
+    model = CrewModel(rng=8, n_crew=60, referendum_margin=2, mortality_per_1000=1000.0)
+    model.run(20 * 365)
+    assert model.ended == "extinction" and not model.running
+    events = model.events()
+    assert events["kind"].iloc[-1] == "extinction"
+    assert (events["day"] <= model.day).all()
+    assert (events.query("kind == 'collapse'")["day"] < model.day).all()  # none at or after
+    series = model.series()
+    assert len(series) == model.day  # rows for days 0 .. the day before the last death
+    assert series["voters"].min() > 0 and not series["support_continue"].isna().any()
+    assert model.today["alive"] == model.state.alive.sum()  # today: the end, as it is
+    assert model.today["deaths"] == model.counts["deaths"]
+    model.step()
+    assert model.day == len(series) and len(model.series()) == len(series)
+
+
+def test_the_ship_arrives_at_tau_ceti_after_the_voyage():
+    model = CrewModel(rng=9, voyage_years=0.1, **SMALL).run(365)
+    assert model.ended == "arrival" and model.day == 37  # 36.5 days, arriving on day 37
+    assert len(model.series()) == 38  # the day of arrival is recorded, nothing after
+    last = model.events().iloc[-1]
+    assert last["kind"] == "arrival" and "Tau Ceti" in last["detail"]
+
+
+def test_a_diversion_sets_the_remaining_time_to_hd_85512():
+    model = CrewModel(rng=10, voyage_years=200.0, diversion_years=90.0, **SMALL).run(10)
+    model.state.belief[:] = 0.0  # everyone now wants to divert
+    model.call_referendum()
+    assert model.voyage.course == "HD 85512"
+    assert model.voyage.arrival_day == 10 + 90 * 365
+    assert "HD 85512 in 90 years" in model.events().query("kind == 'mission'")["detail"].iloc[-1]
+
+
+def test_turning_back_costs_the_days_spent_diverted():
+    voyage = Voyage.start(200.0, 90.0, diverted=False)
+    assert voyage.arrival_day == 200 * 365
+    voyage.turn(3650, to_tau_ceti=False)  # after 10 years
+    assert voyage.arrival_day == 3650 + 90 * 365
+    voyage.turn(5475, to_tau_ceti=True)  # 5 years later, back to Tau Ceti
+    assert voyage.arrival_day == 5475 + (190 * 365 + 1825)
+    assert voyage.years_left(5475) == pytest.approx(195.0)
+
+
+# --- generations carry beliefs; new ties; succession ------------------------------------------
+def _coming_of_age(seed: int, **params) -> tuple[CrewModel, np.ndarray]:
+    model = CrewModel(rng=seed, **SMALL, **params)
+    s = model.state
+    children = np.flatnonzero(s.role == Role.CHILD)[:6]
+    s.birth_day[children] = -17.99 * 365  # all turn 18 this month
+    return model, children
+
+
+def test_vertical_transmission_gives_the_parents_conviction():
+    model, children = _coming_of_age(11, vertical_transmission=1.0)
+    s = model.state
+    model.run(MONTH_DAYS - 1)
+    ages = (MONTH_DAYS - s.birth_day) / 365
+    adults = s.alive & (ages >= 18) & ~np.isin(np.arange(s.size), children)
+    expected = [s.belief[adults & (s.household == s.household[c])].mean() for c in children]
+    model.run(1)  # the month's registry day: they come of age before today's influence
+    assert (s.role[children] != Role.CHILD).all()
+    # today's influence step moved them a little after the transmission
+    assert s.anchor[children] == pytest.approx(expected, abs=1e-9)
+
+
+def test_oblique_transmission_takes_an_adult_of_the_section():
+    model, children = _coming_of_age(11, vertical_transmission=0.0)
+    s = model.state
+    model.run(MONTH_DAYS - 1)
+    beliefs = {sec: set(s.belief[s.alive & (s.section == sec)].round(12)) for sec in s.section}
+    model.run(1)
+    for c in children:
+        assert round(s.anchor[c], 12) in beliefs[s.section[c]]
+
+
+def test_newcomers_to_adult_life_get_a_full_set_of_ties():
+    model, children = _coming_of_age(12)
+    model.run(MONTH_DAYS)
+    net = model.network
+    degrees = np.diff(net.adjacency.indptr)
+    adults = np.flatnonzero(model.voters() & ~np.isin(np.arange(model.state.size), children))
+    for c in children:
+        neighbours, kinds = net.ties_of(int(c))
+        assert (
+            (kinds & 2).any() and (kinds & 4).any() and (kinds & 8).any()
+        )  # friend, neighbour, co-worker
+    assert np.mean([len(net.ties_of(int(c))[0]) for c in children]) > 0.7 * degrees[adults].mean()
+
+
+def test_succession_chooses_the_senior_officer_and_resets_trust():
+    model = CrewModel(rng=13, initial_trust=0.4, succession_trust=0.8, **SMALL)
+    s = model.state
+    ages = model.ages()
+    officers = np.flatnonzero(s.alive & (s.role == Role.OFFICER))
+    senior = int(officers[np.argmax(ages[officers])])
+    model.kill(np.array([model.captain]), cause="test")
+    assert model.captain == senior and s.role[senior] == Role.CAPTAIN
+    assert model.leadership.private_belief == s.belief[senior]
+    assert (s.trust[s.alive] == 0.8).all()
+    assert "takes command" in model.events().query("kind == 'succession'")["detail"].iloc[-1]
