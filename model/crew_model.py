@@ -61,12 +61,47 @@ def seed_sequence(rng: Any) -> np.random.SeedSequence:
     )
 
 
+def mesa_arguments(
+    rng: Any, seed: Any, scenario: Any, params: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """The seed and the parameters, from Mesa's other ways of passing them.
+
+    Mesa's ``Model`` also takes ``seed=`` (its older name of ``rng``) and ``scenario=`` (a
+    ``mesa.experimental.scenarios.Scenario`` holding an ``rng`` and parameters); the Reset of
+    Mesa's SolaraViz passes a scenario beside the inputs. A scenario's parameters join
+    ``params`` and its ``rng`` is the seed when ``rng`` is not given; a seed or a parameter
+    given twice must agree or raises ValueError.
+    """
+    if seed is not None:
+        if rng is not None:
+            raise ValueError(
+                f"rng={rng!r} and seed={seed!r}: seed is Mesa's older name of rng; give one"
+            )
+        rng = seed
+    if scenario is None:
+        return rng, params
+    given = dict(scenario)
+    scenario_rng = given.pop("rng", None)
+    twice = sorted(set(given) & set(params))
+    if twice:
+        raise ValueError(f"{twice[0]} is given both as a keyword and in the scenario: give it once")
+    if scenario_rng is not None:
+        if rng is not None and rng != scenario_rng:
+            raise ValueError(f"rng={rng!r} differs from the scenario's rng={scenario_rng!r}")
+        rng = scenario_rng
+    return rng, {**params, **given}
+
+
 class CrewModel(mesa.Model):
     """Social cohesion aboard a generation ship of ``n_crew`` people, one step a day.
 
     Args:
         rng: Seed (int >= 0), ``numpy.random.SeedSequence`` or None. The same parameters and
             seed give identical series and events.
+        parameters: A whole :class:`model.parameters.Parameters` (``params`` change it).
+        seed: Mesa's older name of ``rng``.
+        scenario: A Mesa ``Scenario``: its ``rng`` and parameters, as if given here (Mesa's
+            SolaraViz passes one at Reset).
         **params: Any parameter of :class:`model.parameters.Parameters` by name. Invalid
             values raise ValueError naming the parameter, the value and the valid range.
 
@@ -76,8 +111,15 @@ class CrewModel(mesa.Model):
     """
 
     def __init__(
-        self, *, rng: Any = None, parameters: Parameters | None = None, **params: Any
+        self,
+        *,
+        rng: Any = None,
+        parameters: Parameters | None = None,
+        seed: Any = None,
+        scenario: Any = None,
+        **params: Any,
     ) -> None:
+        rng, params = mesa_arguments(rng, seed, scenario, params)
         if parameters is None:
             p = Parameters.from_mapping(params)
         else:
