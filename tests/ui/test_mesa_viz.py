@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -99,3 +101,19 @@ def test_model_params_start_at_the_ship_and_cover_the_declared_ranges():
 def test_model_params_hold_fixed_parameters():
     params = model_params(n_crew=250)
     assert params["n_crew"] == 250 and params["initial_trust"]["value"] == 0.7
+
+
+def test_the_ui_guide_example_shows_a_page():
+    """docs/UI.md's SolaraViz example runs and its page shows the parts."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "UI.md").read_text()
+    start = guide.index("```python", guide.index("## The parts in Mesa's SolaraViz"))
+    start += len("```python")
+    namespace: dict = {}
+    exec(compile(guide[start : guide.index("```", start)], "UI.md", "exec"), namespace)  # noqa: S102
+    box, rc = solara.render(solara.AppLayout(children=[namespace["page"]]), handle_error=False)
+    try:
+        assert "300 aboard" in status(rc) and 'class="ship-map-svg"' in html_text(rc)
+        click(rc, "Step")
+        assert day_shown(rc) == "1"
+    finally:
+        rc.close()
