@@ -85,19 +85,22 @@ def test_a_quiet_year_stays_near_the_recorded_support_and_its_cohesion(quiet_yea
 
 @pytest.mark.slow
 def test_monthly_breaches_and_a_silent_captain_collapse_morale_within_two_years():
-    """Measured (seeds 100-119, two years, with the rally): 20 of 20 collapse, on days
-    262-602, median 432, 95% interval of the median (order statistics 6 and 15) 400-490. A
-    silent captain never answers a breach, so never rallies.
+    """Measured (seeds 100-119, two years, with the rally and the voyage's demography): 19 of
+    20 collapse, on days 344-638; counting the ship that held as day 731, the median day is
+    498 and the 95% interval of the median (order statistics 6 and 15) 446-548. A silent
+    captain never answers a breach, so never rallies.
 
-    On the 10 seeds used here every ship must collapse within the two years, and the median
-    day of collapse must lie in the measured interval of the median.
+    On the 10 seeds used here at least 8 must collapse (at the measured 95%, 7 or fewer has
+    probability 0.012), and the median day (a ship that holds counts as day 731) must lie in
+    the measured interval of the median.
     """
     days = [
         CrewModel(rng=100 + s, captain_strategy="silent", **COLLAPSE_REGIME).run(730).collapse_day
         for s in range(10)
     ]
-    assert all(day is not None for day in days), days
-    assert 400 <= np.median(days) <= 490, sorted(days)
+    assert sum(day is not None for day in days) >= 8, days
+    held_as_731 = [731 if day is None else day for day in days]
+    assert 446 <= np.median(held_as_731) <= 548, sorted(held_as_731)
 
 
 @pytest.mark.slow
