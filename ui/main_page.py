@@ -196,7 +196,8 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
 def pending_settings(panel: dict, ship: dict) -> list[str]:
     """Names of the settings on the panel that differ from the ship's (apply at Reset); a
     parameter missing on either side has its declared default."""
-    return [k for k in panel if k not in IMMEDIATE and value_of(panel, k) != value_of(ship, k)]
+    names = [*panel, *(k for k in ship if k not in panel)]
+    return [k for k in names if k not in IMMEDIATE and value_of(panel, k) != value_of(ship, k)]
 
 
 @solara.component
