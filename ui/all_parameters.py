@@ -34,6 +34,8 @@ SHOWN = tuple(d for d in declarations() if d["name"] not in HIDDEN)
 GROUPS: dict[str, tuple[dict[str, Any], ...]] = {}
 for _d in SHOWN:
     GROUPS[_d["group"]] = (*GROUPS.get(_d["group"], ()), _d)
+#: Letters typed before the search filters (and opens the groups that match).
+SEARCH_FROM = 2
 DEFAULTS = {d["name"]: d["default"] for d in SHOWN}
 HINT_STYLE = {"font-size": "11px", "color": "#555", "line-height": "1.2", "display": "block"}
 DEFAULT_MARK_STYLE = {"font-size": "11px", "color": "#0d47a1", "font-weight": "600"}
@@ -186,12 +188,12 @@ def AllParameters(
         # renders and a change re-renders only the field whose value changed.
         return lambda value: on_settings({**latest.current, name: value})
 
+    searching = len(query.strip()) >= SEARCH_FROM  # one letter matches nearly everything
     found = {
-        group: tuple(d for d in decls if not query.strip() or matches(d, query))
+        group: tuple(d for d in decls if not searching or matches(d, query))
         for group, decls in GROUPS.items()
     }
     groups = [g for g, decls in found.items() if decls]
-    searching = bool(query.strip())
     open_now = [i for i, g in enumerate(groups) if searching or g in opened]
 
     def on_open(indices: list[int] | None) -> None:

@@ -139,6 +139,8 @@ def test_every_declared_parameter_but_debug_has_a_field_in_its_group(panel):
 
 def test_search_filters_by_name_and_description(panel):
     search = panel.find(v.TextField, label="Search parameters (name or description)").widget
+    search.v_model = "h"  # one letter: no filter yet
+    assert all_fields(panel) == {} and len(groups(panel).children) == len(GROUPS)
     search.v_model = "half life"
     fields = all_fields(panel)  # matching groups open by themselves
     assert "grief_half_life" in fields and "n_crew" not in fields
