@@ -15,6 +15,7 @@ from model.parameters import declarations, describe
 from tests.ui.helpers import click
 from ui.all_parameters import GROUPS, AllParameters
 from ui.main_page import Page, pending_settings
+from ui.scenario import to_query
 from ui.session import default_settings
 from ui.store import tab_state
 
@@ -182,6 +183,7 @@ def test_a_changed_value_is_marked_and_reaches_the_model_on_reset(page):
     assert page.session.model.p.grief_half_life == 45  # not before Reset
     click(page, "Reset")
     assert page.session.model.p.grief_half_life == 30.0
+    assert "grief_half_life=30" in to_query(page.session.settings, [], 0)  # and in the link
     assert marks(page, "pending-grief_half_life") == []
     assert "changed from default 45" in marks(page, "default-mark")  # still not the default
     type_in(all_fields(page)["grief_half_life"], "45")  # back to the default: no mark left
