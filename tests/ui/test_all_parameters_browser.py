@@ -1,5 +1,6 @@
 """The All parameters section in headless Chromium: a group opens, a typed value is marked,
-invalid text turns Reset off with the message, the search finds a parameter."""
+invalid text turns Reset off with the message, an open group's text passes axe's contrast
+check, the search finds a parameter."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def test_open_a_group_type_a_value_and_search(ui_page):
     field.press("Enter")
     page.wait_for_selector(".settings-error", state="detached", timeout=TIMEOUT)
     assert page.locator(".crew-reset").is_enabled()
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": ["color-contrast"]})  # an open group's text
+    assert result.response["passes"], "axe ran no contrast check"
+    assert [n["target"] for v in result.response["violations"] for n in v["nodes"]] == []
     page.locator(".param-search input").fill("families")
     page.wait_for_selector(".all-param-households_per_section", timeout=TIMEOUT)
     assert page.locator(".all-param-grief_half_life").count() == 0
