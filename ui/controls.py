@@ -8,6 +8,7 @@ disabled.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -135,10 +136,13 @@ def ParameterPanel(
             _mark("captain_strategy", pending)
         for name, (label, low, high, step) in SLIDERS.items():
             with solara.Div(classes=[f"param-{name}"], style={"margin-top": "6px"}):
-                solara.Text(f"{label}: {settings[name]:g}", style={"font-size": "14px"})
+                value = settings[name]
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                shown = f"{value:g}" if number else str(value)  # text typed in All parameters
+                solara.Text(f"{label}: {shown}", style={"font-size": "14px"})
                 solara.SliderFloat(
                     "",
-                    value=float(settings[name]),
+                    value=float(value) if number and math.isfinite(value) else low,
                     min=low,
                     max=high,
                     step=step,

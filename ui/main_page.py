@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import solara
 
+from ui.all_parameters import AllParameters, acts_now_ok, value_of
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
@@ -96,8 +97,10 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
         error = None
         if session.model is not None:
             for name in IMMEDIATE:
-                if new.get(name) != settings.value.get(name) and new.get(name) != (
-                    session.settings.get(name)
+                if (
+                    new.get(name) != settings.value.get(name)
+                    and new.get(name) != session.settings.get(name)
+                    and acts_now_ok(name, new.get(name))
                 ):
                     error = session.apply_now(name, new[name]) or error
         tab.settings = dict(new)
@@ -183,6 +186,7 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
                 day=session.model.day if session.model is not None else 0,
             )
             ParameterPanel(settings.value, set_settings, pending=pending)
+            AllParameters(settings.value, set_settings, pending=pending)
             TwinControls(session, version.value, changed)
         with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
             Views(tab, version.value, message.value, changed, loaded)
@@ -190,8 +194,10 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
 
 
 def pending_settings(panel: dict, ship: dict) -> list[str]:
-    """Names of the settings on the panel that differ from the ship's (apply at Reset)."""
-    return [k for k in panel if k not in IMMEDIATE and panel.get(k) != ship.get(k)]
+    """Names of the settings on the panel that differ from the ship's (apply at Reset); a
+    parameter missing on either side has its declared default."""
+    names = [*panel, *(k for k in ship if k not in panel)]
+    return [k for k in names if k not in IMMEDIATE and value_of(panel, k) != value_of(ship, k)]
 
 
 @solara.component
