@@ -36,13 +36,14 @@ year at today's hazards (multiplier included: the ship replaces the deaths it se
 one uniform a day (inverse CDF).
 Each baby is born to a couple drawn uniformly among those with both partners aged
 ``partnering_age_min`` to ``partnering_age_max``: the couples with the smallest of the day's
-uniforms (one per slot, the lower partner's), a couple twice only when there are more births
-than couples.
+uniforms (one per slot from the day's seed, the lower partner's), a couple twice only when
+there are more births than couples.
 
 **Random numbers.** The sub-model's stream draws a fixed amount a day (one uniform per slot
-for deaths, one for the birth count, one per slot for the parents) and one seed a month each
-for partnering and coming of age, whose draws (their number depends on who seeks and who
-comes of age) come from a generator made from that seed; so two ships whose other processes
+for deaths, one for the birth count, one seed for the parents' draws: one uniform per slot
+from a generator made from it, on days with births) and one seed a month each for partnering
+and coming of age, whose draws (their number depends on who seeks and who comes of age) come
+from a generator made from that seed; so two ships whose other processes
 differ (the captain's strategy) keep the same deaths and births while their crews agree.
 
 **Generations.** At ``working_age`` a child's conviction is set by Bisin & Verdier's (2001)
@@ -176,17 +177,22 @@ class Demography:
         empty = np.empty(0, dtype=np.int64)
         if not alive.any():
             return empty, empty
-        if self.scale:
-            old = self.scale * np.exp(self.slope * day / DAYS_PER_YEAR)
-            old = old * self._born_weights(state.birth_day)
-        else:
-            old = np.zeros(state.size)
-        total = self.premature + old
-        chance = -np.expm1(-self.multiplier * total / DAYS_PER_YEAR)
-        dead = np.flatnonzero(alive & (u < chance))
+        level = self.scale * np.exp(self.slope * day / DAYS_PER_YEAR) if self.scale else 0.0
+        weights = self._born_weights(state.birth_day)
+
+        def chance(total: np.ndarray | float) -> np.ndarray | float:
+            return -np.expm1(-self.multiplier * total / DAYS_PER_YEAR)
+
+        # the exact chance only where the uniform is below the oldest slot's (cheap bound)
+        bound = chance(self.premature + level * (weights.max() if len(weights) else 0.0))
+        dead = np.flatnonzero((u < bound) & alive)
+        total = self.premature + level * weights[dead]
+        p = chance(total)
+        dies = u[dead] < p
+        dead, total, p = dead[dies], total[dies], p[dies]
         if len(dead) == 0:
             return empty, empty
-        premature = u[dead] < chance[dead] * (self.premature / total[dead])
+        premature = u[dead] < p * (self.premature / total)
         return dead[premature], dead[~premature]
 
     # --- births -------------------------------------------------------------------------
@@ -208,14 +214,15 @@ class Demography:
         expected = self.expected_deaths(state, day) * self.multiplier
         planned = expected + (self.target - n) / self.p.population_feedback_years
         rate = planned / DAYS_PER_YEAR
-        # a fixed amount a day: one uniform for the count, one per slot for the parents
+        # a fixed amount a day: one uniform for the count, one seed for the parents' draws
         k = poisson_from_uniform(float(self.rng.random()), rate)
-        u = self.rng.random(state.size)
+        seed = int(self.rng.integers(0, 2**63))
         if k == 0:
             return np.empty(0, dtype=np.int64)
         couples = self.fertile_couples(state, (day - state.birth_day) / DAYS_PER_YEAR)
         if len(couples) == 0:
             return np.empty(0, dtype=np.int64)
+        u = np.random.default_rng(seed).random(state.size)  # one per slot
         order = couples[np.argsort(u[couples], kind="stable")]
         return state.household[np.resize(order, k)]
 
