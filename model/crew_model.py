@@ -39,6 +39,7 @@ from model.referendum import (
 )
 from model.ship import ADULT_AGES, build_ship
 from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
+from model.streams import Streams
 from model.voyage import Voyage
 
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
@@ -164,6 +165,9 @@ class CrewModel(mesa.Model):
         self.disengagement = Disengagement(p, np.random.default_rng(self.seed.spawn(1)[0]))
         # deaths, partners, births and working life: a sixth child, its own stream
         self.demography = Demography(p, np.random.default_rng(self.seed.spawn(1)[0]), self.state)
+        # the other processes' streams, spawned after those (model.streams): hazards, where a
+        # breach strikes, requests, turnout, influence, interventions
+        self.streams = Streams(self.seed)
         self.collapse = CollapseWatch(p.collapse_level, p.collapse_days)
 
         settle_beliefs(self, np.random.default_rng(belief_seed))
@@ -243,7 +247,7 @@ class CrewModel(mesa.Model):
             self.kill(premature, cause="premature")
         if len(old):
             self.kill(old, cause="old age", blamed=False)
-        for _ in range(self.breaches.occurs(self.rng)):
+        for _ in range(self.breaches.occurs(self.streams.hazards)):
             if self.state.alive.any():
                 self.breach(source="hazard")
 
@@ -281,7 +285,10 @@ class CrewModel(mesa.Model):
             state.belief[self.captain] = stance
         before = state.belief.copy() if self.p.susceptibility_spread > 0 else None
         state.belief[:] = self.influence.update(
-            self.disengagement.influence_ties(self), state.belief, state.anchor, self.rng
+            self.disengagement.influence_ties(self),
+            state.belief,
+            state.anchor,
+            self.streams.influence,
         )
         if before is not None:  # each person moves by their susceptibility times the day's change
             s = state.susceptibility
@@ -412,7 +419,8 @@ class CrewModel(mesa.Model):
             raise ValueError(
                 f"compartment={compartment!r} is invalid: expected 0 to {L.n_compartments - 1}"
             )
-        section, compartment, victims = breach_victims(self, deaths, section, compartment)
+        rng = self.streams.breach_place if source == "hazard" else self.streams.interventions
+        section, compartment, victims = breach_victims(self, deaths, section, compartment, rng)
         state = self.state
         home = state.alive & (state.section == section)
         displaced = int(len(np.unique(state.household[home])))

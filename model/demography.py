@@ -14,9 +14,12 @@ with *m* ``mortality_per_1000``/1000 the premature deaths (medical emergencies, 
 suicide: the story's "about twelve a year" among 3,000, docs/ODD.md), :math:`A e^{ga}` the
 deaths of old age (Gompertz, *g* ``gompertz_slope``), *A* solved once so that life
 expectancy at birth is ``life_expectancy``, and μ the multiplier the carers' withdrawal sets
-(:mod:`model.disengagement`). Each day the premature deaths are Poisson with mean
-:math:`\mu m N / 365`, drawn uniformly among the living; the old-age deaths are Poisson with
-mean :math:`\sum_i \mu A e^{g a_i} / 365`, drawn in proportion to :math:`e^{g a_i}`.
+(:mod:`model.disengagement`). Each day each living person dies with chance
+:math:`1 - e^{-h(a)/365}`, decided by one uniform per slot (the whole array every day:
+common random numbers, :mod:`model.streams`), and the death is premature with chance
+:math:`m / (m + A e^{ga})`, of old age otherwise (the same uniform: premature when it falls
+below that share of the chance). The day's deaths are then, as the sum of these rare
+Bernoulli deaths, Poisson with mean :math:`\mu (m N + \sum_i A e^{g a_i}) / 365`.
 
 **Partners.** Once a month each single crew member aged ``partnering_age_min`` to
 ``partnering_age_max`` looks for a partner with chance :math:`1 - e^{-r/12}` (*r*
@@ -29,9 +32,19 @@ couple forms a new household in the seeker's compartment.
 through births"): births a day are Poisson with mean
 :math:`\frac{1}{365}\left(D + \frac{N^* - N}{\tau}\right)^+`, with *D* the expected deaths a
 year at today's hazards (multiplier included: the ship replaces the deaths it sees),
-:math:`N^*` the start population and τ ``population_feedback_years``.
+:math:`N^*` the start population and τ ``population_feedback_years``; the count comes from
+one uniform a day (inverse CDF).
 Each baby is born to a couple drawn uniformly among those with both partners aged
-``partnering_age_min`` to ``partnering_age_max``.
+``partnering_age_min`` to ``partnering_age_max``: the couples with the smallest of the day's
+uniforms (one per slot from the day's seed, the lower partner's), a couple twice only when
+there are more births than couples.
+
+**Random numbers.** The sub-model's stream draws a fixed amount a day (one uniform per slot
+for deaths, one for the birth count, one seed for the parents' draws: one uniform per slot
+from a generator made from it, on days with births) and one seed a month each for partnering
+and coming of age, whose draws (their number depends on who seeks and who comes of age) come
+from a generator made from that seed; so two ships whose other processes
+differ (the captain's strategy) keep the same deaths and births while their crews agree.
 
 **Generations.** At ``working_age`` a child's conviction is set by Bisin & Verdier's (2001)
 vertical and oblique transmission (:meth:`Demography.transmit`).
@@ -52,6 +65,7 @@ import numpy as np
 
 from model.crew import DEPARTMENT_SHARES, RETIREMENT_AGE, CrewState, Department, Role
 from model.network import SocialNetwork, TieKind
+from model.streams import poisson_from_uniform
 
 if TYPE_CHECKING:
     from model.parameters import Parameters
@@ -134,15 +148,19 @@ class Demography:
         h = self.old_age_hazard(ages, alive) + np.where(alive, self.premature, 0.0)
         return h * self.multiplier
 
-    def _old_age_total(self, birth_day: np.ndarray, alive: np.ndarray, day: int) -> float:
-        r"""Sum of the living's old-age hazards a year, unmultiplied, in O(N) adds: the
-        hazard is :math:`A e^{g\,day/365} e^{-g\,born/365}` and the second factor of each slot
-        is computed once."""
+    def _born_weights(self, birth_day: np.ndarray) -> np.ndarray:
+        r""":math:`e^{-g\,born/365}` of each slot (computed once per slot)."""
         n, have = len(birth_day), len(self._born_weight)
         if have < n:
             extra = np.exp(-self.slope * birth_day[have:] / DAYS_PER_YEAR)
             self._born_weight = np.concatenate([self._born_weight, extra])
-        weight = self._born_weight[:n][alive].sum()
+        return self._born_weight[:n]
+
+    def _old_age_total(self, birth_day: np.ndarray, alive: np.ndarray, day: int) -> float:
+        r"""Sum of the living's old-age hazards a year, unmultiplied, in O(N) adds: the
+        hazard is :math:`A e^{g\,day/365} e^{-g\,born/365}` and the second factor of each slot
+        is computed once."""
+        weight = self._born_weights(birth_day)[alive].sum()
         return float(self.scale * np.exp(self.slope * day / DAYS_PER_YEAR) * weight)
 
     def expected_deaths(self, state: CrewState, day: int) -> float:
@@ -152,24 +170,30 @@ class Demography:
         return old + self.premature * int(np.count_nonzero(alive))
 
     def deaths(self, state: CrewState, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Slots of today's (premature, old-age) deaths; nobody dies twice."""
-        rng, alive, mu = self.rng, state.alive, self.multiplier
-        n = int(np.count_nonzero(alive))
-        k_premature = int(rng.poisson(mu * self.premature * n / DAYS_PER_YEAR)) if n else 0
-        old_total = self._old_age_total(state.birth_day, alive, day) if self.scale and n else 0.0
-        k_old = int(rng.poisson(mu * old_total / DAYS_PER_YEAR)) if old_total > 0 else 0
+        """Slots of today's (premature, old-age) deaths; nobody dies twice. One uniform per
+        slot a day (module doc), whoever is alive."""
+        u = self.rng.random(state.size)
+        alive = state.alive
         empty = np.empty(0, dtype=np.int64)
-        if k_premature == 0 and k_old == 0:
+        if not alive.any():
             return empty, empty
-        living = np.flatnonzero(alive)
-        premature = empty
-        if k_premature:
-            premature = np.sort(rng.choice(living, size=min(k_premature, n), replace=False))
-        if k_old == 0:
-            return premature, empty
-        weight = self._born_weight[living]
-        old = rng.choice(living, size=min(k_old, n), replace=False, p=weight / weight.sum())
-        return premature, np.setdiff1d(old, premature)
+        level = self.scale * np.exp(self.slope * day / DAYS_PER_YEAR) if self.scale else 0.0
+        weights = self._born_weights(state.birth_day)
+
+        def chance(total: np.ndarray | float) -> np.ndarray | float:
+            return -np.expm1(-self.multiplier * total / DAYS_PER_YEAR)
+
+        # the exact chance only where the uniform is below the oldest slot's (cheap bound)
+        bound = chance(self.premature + level * (weights.max() if len(weights) else 0.0))
+        dead = np.flatnonzero((u < bound) & alive)
+        total = self.premature + level * weights[dead]
+        p = chance(total)
+        dies = u[dead] < p
+        dead, total, p = dead[dies], total[dies], p[dies]
+        if len(dead) == 0:
+            return empty, empty
+        premature = u[dead] < p * (self.premature / total)
+        return dead[premature], dead[~premature]
 
     # --- births -------------------------------------------------------------------------
     def fertile_couples(self, state: CrewState, ages: np.ndarray) -> np.ndarray:
@@ -190,13 +214,17 @@ class Demography:
         expected = self.expected_deaths(state, day) * self.multiplier
         planned = expected + (self.target - n) / self.p.population_feedback_years
         rate = planned / DAYS_PER_YEAR
-        k = int(self.rng.poisson(rate)) if rate > 0 else 0
+        # a fixed amount a day: one uniform for the count, one seed for the parents' draws
+        k = poisson_from_uniform(float(self.rng.random()), rate)
+        seed = int(self.rng.integers(0, 2**63))
         if k == 0:
             return np.empty(0, dtype=np.int64)
         couples = self.fertile_couples(state, (day - state.birth_day) / DAYS_PER_YEAR)
         if len(couples) == 0:
             return np.empty(0, dtype=np.int64)
-        return state.household[self.rng.choice(couples, size=k)]
+        u = np.random.default_rng(seed).random(state.size)  # one per slot
+        order = couples[np.argsort(u[couples], kind="stable")]
+        return state.household[np.resize(order, k)]
 
     def bear(
         self,
@@ -238,27 +266,38 @@ class Demography:
         return slots
 
     # --- partners -----------------------------------------------------------------------
+    def _month(self) -> np.random.Generator:
+        """A generator for one monthly step's draws, from one seed of the stream (module
+        doc: the stream draws the same amount whatever the step draws)."""
+        return np.random.default_rng(int(self.rng.integers(0, 2**63)))
+
     def partnering(self, state: CrewState, network: SocialNetwork, ages: np.ndarray) -> np.ndarray:
         """This month's new couples as an (k, 2) array of slots; each couple gets a new
         household in the first partner's compartment and a household tie (queued)."""
         p = self.p
+        rng = self._month()
+        u = rng.random(state.size)  # who seeks: one uniform per slot
         alive = state.alive
         mate = state.partner
         single = alive & ((mate < 0) | ~alive[np.maximum(mate, 0)])
         single &= (ages >= p.partnering_age_min) & (ages < p.partnering_age_max)
         chance = 1.0 - np.exp(-p.partnering_rate * MONTH_DAYS / DAYS_PER_YEAR)
         candidates = np.flatnonzero(single)
-        seekers = candidates[self.rng.random(len(candidates)) < chance]
+        seekers = candidates[u[candidates] < chance]
         if len(seekers) == 0 or len(candidates) < 2:
             return np.empty((0, 2), dtype=np.int64)
-        a1, b1 = self._tie_offers(seekers, single, network)
-        a2, b2 = self._venue_offers(seekers, candidates, state)
+        a1, b1 = self._tie_offers(seekers, single, network, rng)
+        a2, b2 = self._venue_offers(seekers, candidates, state, rng)
         couples = self._matching(np.concatenate([a1, a2]), np.concatenate([b1, b2]), state.size)
         self._form_households(state, network, couples)
         return couples
 
     def _tie_offers(
-        self, seekers: np.ndarray, single: np.ndarray, network: SocialNetwork
+        self,
+        seekers: np.ndarray,
+        single: np.ndarray,
+        network: SocialNetwork,
+        rng: np.random.Generator,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(seeker, single) along every live tie from a seeker to a single, in random order."""
         A = network.adjacency
@@ -268,11 +307,15 @@ class Demography:
         rows = network.rows
         live = (A.data != 0) & is_seeker[rows] & single[:size][A.indices]
         a, b = rows[live], A.indices[live]
-        order = self.rng.permutation(len(a))
+        order = rng.permutation(len(a))
         return a[order], b[order]
 
     def _venue_offers(
-        self, seekers: np.ndarray, candidates: np.ndarray, state: CrewState
+        self,
+        seekers: np.ndarray,
+        candidates: np.ndarray,
+        state: CrewState,
+        rng: np.random.Generator,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(seeker, single) with one single drawn at random from the seeker's department
         (or section, without one), in random order."""
@@ -285,11 +328,11 @@ class Demography:
         sorted_venue = venue[order]
         start = np.searchsorted(sorted_venue, venue[seekers], side="left")
         end = np.searchsorted(sorted_venue, venue[seekers], side="right")
-        pick = start + (self.rng.random(len(seekers)) * (end - start)).astype(np.int64)
+        pick = start + (rng.random(len(seekers)) * (end - start)).astype(np.int64)
         b = order[np.minimum(pick, len(order) - 1)]
         a = seekers
         ok = (end > start) & (b != a)
-        order = self.rng.permutation(int(ok.sum()))
+        order = rng.permutation(int(ok.sum()))
         return a[ok][order], b[ok][order]
 
     @staticmethod
@@ -323,6 +366,7 @@ class Demography:
     def come_of_age(self, state: CrewState, network: SocialNetwork, ages: np.ndarray) -> np.ndarray:
         """Children at working age join a department (returns their slots)."""
         p = self.p
+        rng = self._month()
         new = np.flatnonzero(state.alive & (state.role == Role.CHILD) & (ages >= p.working_age))
         if len(new) == 0:
             return new
@@ -333,20 +377,27 @@ class Demography:
         count = np.bincount(state.department[working], minlength=len(Department))[depts]
         total = working.sum() + len(new)
         deficit = np.maximum(shares * total - count, 0.0) + 1e-9
-        chosen = self.rng.choice(depts, size=len(new), p=deficit / deficit.sum())
+        chosen = rng.choice(depts, size=len(new), p=deficit / deficit.sum())
         state.department[new] = chosen
         state.role[new] = np.where(chosen == Department.COMMAND, Role.OFFICER, Role.CREW)
-        self.transmit(state, ages, new)
-        self._coworker_ties(state, network, new)
-        self._social_ties(state, network, new)
+        self.transmit(state, ages, new, rng)
+        self._coworker_ties(state, network, new, rng)
+        self._social_ties(state, network, new, rng)
         return new
 
-    def transmit(self, state: CrewState, ages: np.ndarray, new: np.ndarray) -> None:
+    def transmit(
+        self,
+        state: CrewState,
+        ages: np.ndarray,
+        new: np.ndarray,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         """Bisin & Verdier (2001) transmission at coming of age: with chance
         ``vertical_transmission`` a newcomer takes as belief and anchor the mean belief of
         the adults of its household (vertical); otherwise, or without them, the belief of an
-        adult drawn from its section (oblique; anyone aboard if its section has none)."""
-        rng = self.rng
+        adult drawn from its section (oblique; anyone aboard if its section has none). Draws
+        from ``rng`` (default: the sub-model's stream)."""
+        rng = self.rng if rng is None else rng
         adult = state.alive & (ages >= self.p.working_age)
         adult[new] = False
         if not adult.any():
@@ -369,14 +420,20 @@ class Demography:
         state.belief[new] = belief
         state.anchor[new] = belief
 
-    def _social_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
+    def _social_ties(
+        self,
+        state: CrewState,
+        network: SocialNetwork,
+        new: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
         """Newcomers to adult life meet the ship: everyone of their compartment and
         ``neighbours_per_person`` people of their section (neighbours), and
         ``friends_per_person`` / 2 friends, each of the section or, with chance
         ``friend_cross_section``, of anyone aboard: the ties each person made at the ship's
         start (their other half came from others), so that the ties the dead take with them
         are replaced as the newcomers are met by the living."""
-        p, rng = self.p, self.rng
+        p = self.p
         others = np.flatnonzero(state.alive)
         others = others[~np.isin(others, new)]
         if len(others) == 0:
@@ -410,7 +467,13 @@ class Demography:
                 b[far] = others[rng.integers(0, len(others), int(far.sum()))]
             network.add_ties(a, b, kind)
 
-    def _coworker_ties(self, state: CrewState, network: SocialNetwork, new: np.ndarray) -> None:
+    def _coworker_ties(
+        self,
+        state: CrewState,
+        network: SocialNetwork,
+        new: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
         """Each newcomer is tied to (``team_size`` - 1) // 2 random workers of its department
         (half a team's ties: the other half come from those who join after it)."""
         is_new = np.zeros(state.size, dtype=bool)
@@ -427,9 +490,7 @@ class Demography:
         has = size > 0
         who, size_of, begin = new[has], size[has], start[mine[has]]
         a = np.repeat(who, k)
-        pick = np.repeat(begin, k) + (self.rng.random(len(a)) * np.repeat(size_of, k)).astype(
-            np.int64
-        )
+        pick = np.repeat(begin, k) + (rng.random(len(a)) * np.repeat(size_of, k)).astype(np.int64)
         network.add_ties(a, order[pick], TieKind.COWORKER)
 
     def retire(self, state: CrewState, ages: np.ndarray) -> np.ndarray:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.streams import poisson_from_uniform
+
 if TYPE_CHECKING:
     from model.crew_model import CrewModel
 
@@ -75,9 +77,11 @@ class Breaches:
             self.works_until = [d + whole for d in self.works_until]
 
     def occurs(self, rng: np.random.Generator) -> int:
-        """Number of penetrating breaches today."""
+        """Number of penetrating breaches today: Poisson, from one uniform of ``rng`` a day
+        whatever the rate (inverse CDF, :func:`model.streams.poisson_from_uniform`), so the
+        hazard stream stays in step between ships whose rates differ."""
         rate = self.current_rate * self.rate_multiplier / DAYS_PER_YEAR
-        return int(rng.poisson(rate)) if rate > 0 else 0
+        return poisson_from_uniform(float(rng.random()), rate)
 
 
 def breach_victims(
@@ -85,13 +89,16 @@ def breach_victims(
     deaths: int | None,
     section: int | None = None,
     compartment: int | None = None,
+    rng: np.random.Generator | None = None,
 ) -> tuple[int, int, np.ndarray]:
-    """Choose where a breach strikes and who dies.
+    """Choose where a breach strikes and who dies, with draws from ``rng`` (default: the
+    model's stream for interventions).
 
     Returns (section, compartment, victims). Victims come from the struck compartment; when
     more deaths are asked for than it holds, the rest come from the same section.
     """
-    state, rng = model.state, model.rng
+    state = model.state
+    rng = model.streams.interventions if rng is None else rng
     alive = state.alive
     if compartment is None:
         pool = state.compartment[alive]

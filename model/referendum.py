@@ -65,6 +65,9 @@ class Petition:
     def daily(self, model: CrewModel, voters: np.ndarray) -> int:
         """File today's requests; returns how many were filed."""
         state = model.state
+        # one uniform per slot every day, whoever qualifies (common random numbers: a voter's
+        # request is decided by the same number on a twin whose strategy moved others)
+        u = model.streams.petition.random(state.size)
         want = voters & ~state.requested & (state.recorded_vote != Vote.NONE)
         want &= model.intention != state.recorded_vote
         candidates = np.flatnonzero(want)
@@ -73,7 +76,7 @@ class Petition:
         chance = self.p.request_probability * state.request_propensity[candidates]
         if self.p.request_grief_boost:
             chance = chance * (1.0 + self.p.request_grief_boost * state.grief[candidates])
-        filed = candidates[model.rng.random(len(candidates)) < chance]
+        filed = candidates[u[candidates] < chance]
         state.requested[filed] = True
         return len(filed)
 
@@ -106,9 +109,8 @@ def count_votes(model: CrewModel, voters: np.ndarray, trigger: str) -> Referendu
     state = model.state
     turnout = model.p.turnout
     voted = voters.copy()
-    if turnout < 1.0:
-        idx = np.flatnonzero(voters)
-        voted[idx[model.rng.random(len(idx)) >= turnout]] = False
+    if turnout < 1.0:  # one uniform per slot (the same numbers whoever is a voter)
+        voted &= model.streams.turnout.random(len(voters)) < turnout
     choice = model.intention
     cont = int(np.count_nonzero(voted & (choice == Vote.CONTINUE)))
     div = int(np.count_nonzero(voted & (choice == Vote.DIVERT)))

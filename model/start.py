@@ -128,9 +128,8 @@ def recorded_referendum(model: CrewModel) -> ReferendumResult:
     p, state = model.p, model.state
     voters = model.voters()
     voted = voters.copy()
-    if p.turnout < 1.0:
-        idx = np.flatnonzero(voters)
-        voted[idx[model.rng.random(len(idx)) >= p.turnout]] = False
+    if p.turnout < 1.0:  # one uniform per slot, from the turnout stream (model.streams)
+        voted &= model.streams.turnout.random(len(voters)) < p.turnout
     if p.referendum_margin is None:
         name, value = "referendum_margin_share", p.referendum_margin_share
         n_cast, margin = margin_for(int(voted.sum()), p.referendum_margin_share)

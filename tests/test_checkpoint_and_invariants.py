@@ -23,6 +23,15 @@ def test_saved_at_day_100_and_resumed_gives_the_same_run(tmp_path):
     pd.testing.assert_frame_equal(whole.events(), resumed.events())
     assert np.array_equal(whole.state.belief, resumed.state.belief)
     assert whole.rng.bit_generator.state == resumed.rng.bit_generator.state
+    # every process's stream (model/streams.py) and the sub-models' own come back too
+    for name, generator in whole.streams.generators().items():
+        assert generator.bit_generator.state == (
+            resumed.streams.generators()[name].bit_generator.state
+        ), name
+    for part in ("demography", "disengagement"):
+        assert getattr(whole, part).rng.bit_generator.state == (
+            getattr(resumed, part).rng.bit_generator.state
+        )
 
 
 def test_100_days_saved_loaded_and_100_more_equal_200_straight(tmp_path):

@@ -39,9 +39,10 @@ impact_rate = 12.0
 penetration_probability = 1.0
 mitigate_after_breach = false
 collapse_days = 5
-# lines the tiny ships cross, so that strategies differ (measured: final disengaged share
-# 0.014-0.086; reassure collapses in all four runs, silent and candid in two)
-collapse_level = 0.05
+# lines the tiny ships cross, so that strategies differ (measured with common random numbers:
+# final disengaged share 0.054-0.097; reassure collapses in all four runs, silent in three,
+# candid in one; at 0.05 all sixteen collapsed and every pair tied)
+collapse_level = 0.08
 disengage_strain = 0.45
 reengage_strain = 0.35
 [assumptions]

@@ -2,10 +2,12 @@
 strategy.
 
 B is copied from ship A when the switch is turned on (on day 0 after a Reset), with the same
-random generators, so both draw the same random numbers for as long as their histories agree;
-from then on both advance together and every intervention made on the page acts on both on
-the same day (a random breach strikes the same compartment). The strategy is the one setting
-they differ in: any difference between their series is the effect of that choice.
+random generators, so both draw the same random numbers (each process of the model has its own
+stream and draws a fixed amount a day, model/streams.py, so a strategy that moves beliefs
+shifts no hull impact or death); from then on both advance together and every intervention
+made on the page acts on both on the same day (a random breach strikes the same compartment).
+The strategy is the one setting they differ in: any difference between their series is the
+effect of that choice.
 """
 
 from __future__ import annotations
