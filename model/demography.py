@@ -23,7 +23,9 @@ mean :math:`\sum_i \mu A e^{g a_i} / 365`, drawn in proportion to :math:`e^{g a_
 ``partnering_rate``) among the singles of partnering age: first among those they are tied
 to (friends, co-workers, neighbours), then one met in their department (or, without one,
 their section). Offers are accepted in that order, each person in at most one couple. A
-couple forms a new household in the seeker's compartment.
+couple forms a new household in the least-filled compartment of the seeker's section
+(housing: compartments keep about the start's size); moving ends the neighbour ties to the
+compartment left and the household ties to the household left (:meth:`Demography._form_households`).
 
 **Births.** The ship plans births to hold its population (story: "we maintain population
 through births"): births a day are Poisson with mean
@@ -37,10 +39,10 @@ Each baby is born to a couple drawn uniformly among those with both partners age
 vertical and oblique transmission (:meth:`Demography.transmit`).
 
 **Working life.** At ``working_age`` a child joins the department furthest below its share
-of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer), with
-co-worker ties to (``team_size`` - 1) // 2 of its workers, and neighbour and friend ties
+of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer) and the
+emptiest of its teams, tied to every team-mate; newborns get the ship's other ties at birth
 (:meth:`Demography._social_ties`); at :data:`model.crew.RETIREMENT_AGE` crew and officers
-retire (the captain keeps command). Voting follows age (``voting_age``,
+retire and leave their team (the captain keeps command). Voting follows age (``voting_age``,
 :meth:`model.crew_model.CrewModel.voters`).
 """
 
