@@ -102,12 +102,16 @@ class CrewState:
     disengaged: np.ndarray | None = None
     #: int64, the slot of one's partner, -1 for none (model/demography.py); none at creation
     partner: np.ndarray | None = None
+    #: bool, voted in the recorded referendum (set at the start; nobody born since did)
+    voted_recorded: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.disengaged is None:
             self.disengaged = np.zeros(len(self.alive), dtype=bool)
         if self.partner is None:
             self.partner = np.full(len(self.alive), -1, dtype=np.int64)
+        if self.voted_recorded is None:
+            self.voted_recorded = np.zeros(len(self.alive), dtype=bool)
         self._capacity: dict[str, np.ndarray] = {}  # spare room for births, per array
 
     def __getstate__(self) -> dict:

@@ -164,7 +164,9 @@ class CrewModel(mesa.Model):
         # other sub-models would have drawn
         self.disengagement = Disengagement(p, np.random.default_rng(self.seed.spawn(1)[0]))
         # deaths, partners, births and working life: a sixth child, its own stream
-        self.demography = Demography(p, np.random.default_rng(self.seed.spawn(1)[0]), self.state)
+        self.demography = Demography(
+            p, np.random.default_rng(self.seed.spawn(1)[0]), self.state, self.network
+        )
         # the other processes' streams, spawned after those (model.streams): hazards, where a
         # breach strikes, requests, turnout, influence, interventions
         self.streams = Streams(self.seed)
@@ -172,6 +174,7 @@ class CrewModel(mesa.Model):
 
         settle_beliefs(self, np.random.default_rng(belief_seed))
         first = recorded_referendum(self)
+        self.state.voted_recorded[:] = self.state.recorded_vote != Vote.NONE
         self.referendums.append(first)
         self.mission = Vote.CONTINUE if first.outcome == "continue" else Vote.DIVERT
         self.voyage = Voyage.start(p.voyage_years, p.diversion_years, self.mission == Vote.DIVERT)
@@ -259,7 +262,7 @@ class CrewModel(mesa.Model):
             ages = self.ages()
             self.demography.partnering(state, self.network, ages)
             self.demography.come_of_age(state, self.network, ages)
-            self.demography.retire(state, ages)
+            self.demography.retire(state, ages, self.network)
             self.network.flush(state.size)
         households = self.demography.births(state, self.day)
         if len(households) == 0:

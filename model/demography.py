@@ -26,7 +26,9 @@ Bernoulli deaths, Poisson with mean :math:`\mu (m N + \sum_i A e^{g a_i}) / 365`
 ``partnering_rate``) among the singles of partnering age: first among those they are tied
 to (friends, co-workers, neighbours), then one met in their department (or, without one,
 their section). Offers are accepted in that order, each person in at most one couple. A
-couple forms a new household in the seeker's compartment.
+couple forms a new household in the least-filled compartment of the seeker's section
+(housing: compartments keep about the start's size); moving ends the neighbour ties to the
+compartment left and the household ties to the household left (:meth:`Demography._form_households`).
 
 **Births.** The ship plans births to hold its population (story: "we maintain population
 through births"): births a day are Poisson with mean
@@ -50,10 +52,10 @@ differ (the captain's strategy) keep the same deaths and births while their crew
 vertical and oblique transmission (:meth:`Demography.transmit`).
 
 **Working life.** At ``working_age`` a child joins the department furthest below its share
-of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer), with
-co-worker ties to (``team_size`` - 1) // 2 of its workers, and neighbour and friend ties
+of the workers (:data:`model.crew.DEPARTMENT_SHARES`; COMMAND makes an officer) and the
+emptiest of its teams, tied to every team-mate; newborns get the ship's other ties at birth
 (:meth:`Demography._social_ties`); at :data:`model.crew.RETIREMENT_AGE` crew and officers
-retire (the captain keeps command). Voting follows age (``voting_age``,
+retire and leave their team (the captain keeps command). Voting follows age (``voting_age``,
 :meth:`model.crew_model.CrewModel.voters`).
 """
 
@@ -62,6 +64,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from model.crew import DEPARTMENT_SHARES, RETIREMENT_AGE, CrewState, Department, Role
 from model.network import SocialNetwork, TieKind
@@ -119,6 +123,28 @@ def initial_partners(household: np.ndarray, ages: np.ndarray, adult_age: float) 
     return partner
 
 
+def initial_teams(state: CrewState, network: SocialNetwork | None) -> tuple[np.ndarray, np.ndarray]:
+    """Work teams at day 0, read from the network: the ship ties each team into a clique of
+    co-workers and no co-worker ties cross teams, so a team is a connected component of the
+    co-worker ties among workers. Returns each slot's team (-1 for none) and each team's
+    department."""
+    team = np.full(state.size, -1, dtype=np.int64)
+    working = state.alive & (state.department != Department.NONE)
+    if network is None or not working.any():
+        return team, np.empty(0, dtype=np.int64)
+    A = network.adjacency
+    n = A.shape[0]
+    rows, cols = network.rows, A.indices
+    keep = (network.kinds & TieKind.COWORKER).astype(bool) & working[rows] & working[cols]
+    graph = sparse.csr_array((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    workers = np.flatnonzero(working)
+    _, team[workers] = np.unique(label[workers], return_inverse=True)
+    department = np.zeros(int(team.max()) + 1, dtype=np.int64)
+    department[team[workers]] = state.department[workers]
+    return team, department
+
+
 class Demography:
     """Deaths, partnering, births, coming of age and retirement (module doc).
 
@@ -126,7 +152,13 @@ class Demography:
     (set daily by :mod:`model.disengagement`).
     """
 
-    def __init__(self, p: Parameters, rng: np.random.Generator, state: CrewState) -> None:
+    def __init__(
+        self,
+        p: Parameters,
+        rng: np.random.Generator,
+        state: CrewState,
+        network: SocialNetwork | None = None,
+    ) -> None:
         self.p = p
         self.rng = rng
         self.multiplier = 1.0
@@ -137,6 +169,10 @@ class Demography:
         self.next_household = int(state.household.max()) + 1 if state.size else 0
         self.couples_formed = 0
         self._born_weight = np.empty(0)  # e^{-g born/365} of each slot (module doc)
+        #: compartments a section holds (the ship's layout: :func:`model.ship.build_ship`)
+        self.compartments_per_section = -(-p.households_per_section // p.households_per_compartment)
+        #: each slot's work team (-1 for none) and each team's department
+        self.team, self.team_department = initial_teams(state, network)
 
     # --- deaths -------------------------------------------------------------------------
     def old_age_hazard(self, ages: np.ndarray, alive: np.ndarray) -> np.ndarray:
@@ -263,6 +299,7 @@ class Demography:
             kin = np.concatenate([family, slots[households == h]])
             kin = kin[kin != slot]
             network.add_ties(np.full(len(kin), slot), kin, TieKind.HOUSEHOLD)
+        self._social_ties(state, network, slots)
         return slots
 
     # --- partners -----------------------------------------------------------------------
@@ -350,6 +387,11 @@ class Demography:
     def _form_households(
         self, state: CrewState, network: SocialNetwork, couples: np.ndarray
     ) -> None:
+        """Each couple makes a new household in the least-filled compartment of the first
+        partner's section (its couples this month spread over that section's compartments
+        from the least filled up): housing keeps compartments near the start's size, so a
+        compartment's neighbours stay as many as at the start. Both partners move there, with
+        the children of a household they leave without an adult."""
         if len(couples) == 0:
             return
         a, b = couples[:, 0], couples[:, 1]
@@ -357,10 +399,91 @@ class Demography:
         new = self.next_household + np.arange(len(couples))
         self.next_household += len(couples)
         self.couples_formed += len(couples)
+        cps = self.compartments_per_section
+        section = state.section[a]
+        n_comp = max(int(state.compartment.max()) + 1, int(section.max() + 1) * cps)
+        n_comp = -(-n_comp // cps) * cps  # whole sections
+        occupancy = np.bincount(state.compartment[state.alive], minlength=n_comp)
+        comp = np.arange(n_comp)
+        by_fill = np.lexsort((self.rng.random(n_comp), occupancy, comp // cps))
+        order = np.argsort(section, kind="stable")
+        rank = np.empty(len(a), dtype=np.int64)
+        rank[order] = np.arange(len(a)) - np.searchsorted(section[order], section[order])
+        home = by_fill[section * cps + rank % cps]
+        movers = np.concatenate([a, b])
+        left = state.household[movers].copy()
+        target = np.concatenate([home, home])
+        # the children of a household left without a living adult go with the one who left
+        child = state.alive & (state.role == Role.CHILD)
+        adult = state.alive & ~child
+        adult[movers] = False
+        top = int(left.max()) + 1
+        orphaned = np.zeros(top, dtype=bool)
+        orphaned[left] = np.bincount(state.household[adult], minlength=top)[left] == 0
+        kids = np.flatnonzero(child & (state.household < top))
+        kids = kids[orphaned[state.household[kids]]]
+        lookup = np.zeros(top, dtype=np.int64)
+        lookup[left] = np.arange(len(movers))
+        via = lookup[state.household[kids]]
+        # the household they leave is kin no longer under one roof: as at the start, where
+        # an adult's household ties are those of their own household only
+        stay = state.alive.copy()
+        stay[movers] = stay[kids] = False
+        kin_a, kin_b = self._members(state.household, stay, movers, left)
+        network.drop_kind(kin_a, kin_b, TieKind.HOUSEHOLD)
         state.household[a] = state.household[b] = new
-        state.section[b] = state.section[a]
-        state.compartment[b] = state.compartment[a]
-        network.add_ties(a, b, TieKind.HOUSEHOLD)
+        state.household[kids] = state.household[movers[via]]
+        movers, target = np.concatenate([movers, kids]), np.concatenate([target, target[via]])
+        self._move(state, network, movers, target)
+        state.section[movers] = target // cps
+        # the new household: the couple and the children they bring, all tied
+        together = np.zeros(state.size, dtype=bool)
+        together[movers] = True
+        kin_a, kin_b = self._members(state.household, together, movers, state.household[movers])
+        keep = kin_a != kin_b
+        network.add_ties(kin_a[keep], kin_b[keep], TieKind.HOUSEHOLD)
+
+    def _move(
+        self, state: CrewState, network: SocialNetwork, movers: np.ndarray, target: np.ndarray
+    ) -> None:
+        """Move people to new compartments: their neighbour ties to the compartment they
+        leave end (other kinds of tie stay), and they are tied to everyone of the new one."""
+        moving = state.compartment[movers] != target
+        movers, target = movers[moving], target[moving]
+        if len(movers) == 0:
+            return
+        alive = state.alive.copy()
+        alive[movers] = False  # movers leave together: no tie among them is cut here
+        a, b = self._residents(state, alive, movers, state.compartment[movers])
+        network.drop_kind(a, b, TieKind.NEIGHBOUR)
+        state.compartment[movers] = target
+        alive[movers] = True
+        a, b = self._residents(state, alive, movers, target)
+        keep = a != b
+        network.add_ties(a[keep], b[keep], TieKind.NEIGHBOUR)
+
+    @staticmethod
+    def _residents(
+        state: CrewState, alive: np.ndarray, who: np.ndarray, compartment: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (person, resident) for every living resident (``alive``) of each person's
+        ``compartment`` (grouped ranges, no per-person loop)."""
+        return Demography._members(state.compartment, alive, who, compartment)
+
+    @staticmethod
+    def _members(
+        group: np.ndarray, alive: np.ndarray, who: np.ndarray, of: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (person, member) for every member of ``group`` ``of`` each person among
+        ``alive`` (grouped ranges, no per-person loop)."""
+        living = np.flatnonzero(alive)
+        by_comp = living[np.argsort(group[living], kind="stable")]
+        comp = group[by_comp]
+        lo = np.searchsorted(comp, of, side="left")
+        hi = np.searchsorted(comp, of, side="right")
+        size = hi - lo
+        offset = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+        return np.repeat(who, size), by_comp[np.repeat(lo, size) + offset]
 
     # --- working life -------------------------------------------------------------------
     def come_of_age(self, state: CrewState, network: SocialNetwork, ages: np.ndarray) -> np.ndarray:
@@ -381,8 +504,7 @@ class Demography:
         state.department[new] = chosen
         state.role[new] = np.where(chosen == Department.COMMAND, Role.OFFICER, Role.CREW)
         self.transmit(state, ages, new, rng)
-        self._coworker_ties(state, network, new, rng)
-        self._social_ties(state, network, new, rng)
+        self._join_teams(state, network, new, rng)
         return new
 
     def transmit(
@@ -425,15 +547,17 @@ class Demography:
         state: CrewState,
         network: SocialNetwork,
         new: np.ndarray,
-        rng: np.random.Generator,
+        rng: np.random.Generator | None = None,
     ) -> None:
-        """Newcomers to adult life meet the ship: everyone of their compartment and
-        ``neighbours_per_person`` people of their section (neighbours), and
-        ``friends_per_person`` / 2 friends, each of the section or, with chance
-        ``friend_cross_section``, of anyone aboard: the ties each person made at the ship's
-        start (their other half came from others), so that the ties the dead take with them
-        are replaced as the newcomers are met by the living."""
-        p = self.p
+        """Newborns meet the ship with the ties a person held at the start: everyone of their
+        compartment, 2 x ``neighbours_per_person`` people of their section (neighbours: at
+        the start each drew that many and was drawn as often) and ``friends_per_person``
+        friends, each of the section or, with chance ``friend_cross_section``, of anyone
+        aboard. Ties the dead take with them are not drawn again by the living: the
+        newborns who take their place draw as many (the ship plans a birth for each death),
+        so each person gains ties as fast as they lose them and degree holds (docs/ODD.md).
+        """
+        p, rng = self.p, self.rng if rng is None else rng
         others = np.flatnonzero(state.alive)
         others = others[~np.isin(others, new)]
         if len(others) == 0:
@@ -455,8 +579,8 @@ class Demography:
         has = hi > lo
         who, lo, width = new[has], lo[has], (hi - lo)[has]
         for kind, k in (
-            (TieKind.NEIGHBOUR, p.neighbours_per_person),
-            (TieKind.FRIEND, p.friends_per_person // 2),
+            (TieKind.NEIGHBOUR, 2 * p.neighbours_per_person),
+            (TieKind.FRIEND, p.friends_per_person),
         ):
             if k == 0 or len(who) == 0:
                 continue
@@ -467,36 +591,87 @@ class Demography:
                 b[far] = others[rng.integers(0, len(others), int(far.sum()))]
             network.add_ties(a, b, kind)
 
-    def _coworker_ties(
+    def _teams(self, size: int) -> np.ndarray:
+        """Each slot's team, grown to ``size`` slots (-1 for the new)."""
+        if len(self.team) < size:
+            extra = np.full(size - len(self.team), -1, dtype=np.int64)
+            self.team = np.concatenate([self.team, extra])
+        return self.team
+
+    def _join_teams(
         self,
         state: CrewState,
         network: SocialNetwork,
         new: np.ndarray,
-        rng: np.random.Generator,
+        rng: np.random.Generator | None = None,
     ) -> None:
-        """Each newcomer is tied to (``team_size`` - 1) // 2 random workers of its department
-        (half a team's ties: the other half come from those who join after it)."""
-        is_new = np.zeros(state.size, dtype=bool)
-        is_new[new] = True
-        workers = np.flatnonzero(state.alive & (state.department != Department.NONE) & ~is_new)
-        if len(workers) == 0:
+        """Newcomers fill the vacancies of their department's teams (``team_size``), the
+        emptiest first (with none left, the smallest teams grow), and are tied to every
+        member: teams keep the start's size and their co-workers the start's cliques."""
+        rng = self.rng if rng is None else rng
+        team = self._teams(state.size)
+        size = self.p.team_size
+        new = new[state.department[new] != Department.NONE]
+        if len(new) == 0:
             return
-        order = workers[np.argsort(state.department[workers], kind="stable")]
-        dept = state.department[order].astype(np.int64)
-        start = np.searchsorted(dept, np.arange(len(Department) + 1))
-        mine = state.department[new].astype(np.int64)
-        size = start[mine + 1] - start[mine]
-        k = max(1, (self.p.team_size - 1) // 2)
-        has = size > 0
-        who, size_of, begin = new[has], size[has], start[mine[has]]
-        a = np.repeat(who, k)
-        pick = np.repeat(begin, k) + (rng.random(len(a)) * np.repeat(size_of, k)).astype(np.int64)
-        network.add_ties(a, order[pick], TieKind.COWORKER)
+        members = state.alive & (team >= 0)
+        members[new] = False
+        n_teams = len(self.team_department)
+        count = np.bincount(team[members], minlength=n_teams)
+        dept_of_new = state.department[new].astype(np.int64)
+        for dept in np.unique(dept_of_new):
+            joiners = new[dept_of_new == dept]
+            teams = np.flatnonzero(self.team_department == dept)
+            # seats up to the team size, then beyond it (teams fill evenly): one entry per
+            # seat, the emptiest teams' first (filled so far, random)
+            vacancy = np.maximum(size - count[teams], 0) + len(joiners)
+            seat = np.repeat(teams, vacancy)
+            filled = np.repeat(count[teams], vacancy) + (
+                np.arange(vacancy.sum()) - np.repeat(np.cumsum(vacancy) - vacancy, vacancy)
+            )
+            seat = seat[np.lexsort((rng.random(len(seat)), filled))][: len(joiners)]
+            extra = len(joiners) - len(seat)
+            if extra > 0:  # the department has no team yet: new teams
+                fresh = len(self.team_department) + np.arange(extra) // size
+                self.team_department = np.concatenate(
+                    [self.team_department, np.full(int(fresh[-1]) + 1 - n_teams, dept)]
+                )
+                n_teams = len(self.team_department)
+                seat = np.concatenate([seat, fresh])
+            team[joiners] = seat
+        members[new] = True
+        a, b = self._team_pairs(state, members, new)
+        network.add_ties(a, b, TieKind.COWORKER)
 
-    def retire(self, state: CrewState, ages: np.ndarray) -> np.ndarray:
-        """Crew and officers at retirement age retire (returns their slots)."""
+    def _team_pairs(
+        self, state: CrewState, members: np.ndarray, who: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (person, team-mate) for every other member of each person's team."""
+        team = self.team
+        living = np.flatnonzero(members)
+        by_team = living[np.argsort(team[living], kind="stable")]
+        t = team[by_team]
+        lo = np.searchsorted(t, team[who], side="left")
+        hi = np.searchsorted(t, team[who], side="right")
+        width = hi - lo
+        offset = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+        a, b = np.repeat(who, width), by_team[np.repeat(lo, width) + offset]
+        keep = a != b
+        return a[keep], b[keep]
+
+    def retire(
+        self, state: CrewState, ages: np.ndarray, network: SocialNetwork | None = None
+    ) -> np.ndarray:
+        """Crew and officers at retirement age retire (returns their slots): they leave
+        their team, and their co-worker ties end (other kinds of tie stay)."""
         working = (state.role == Role.CREW) | (state.role == Role.OFFICER)
         old = np.flatnonzero(state.alive & working & (ages >= RETIREMENT_AGE))
         state.role[old] = Role.RETIRED
         state.department[old] = Department.NONE
+        team = self._teams(state.size)
+        if network is not None and len(old):
+            members = state.alive & (team >= 0)
+            a, b = self._team_pairs(state, members, old[team[old] >= 0])
+            network.drop_kind(a, b, TieKind.COWORKER)
+        team[old] = -1
         return old

@@ -220,6 +220,14 @@ class Census:
         return float(2.0 * np.add.reduce(side) / total)
 
     @cached_property
+    def recorded_voters_share(self) -> float:
+        """Share of the voters who voted in the recorded referendum (NaN without voters)."""
+        n = self.n_voters
+        if not n:
+            return float("nan")
+        return float(np.count_nonzero(self.state.voted_recorded & self.voters)) / n
+
+    @cached_property
     def mean_trust(self) -> float:
         """The living's mean trust in the leadership (0 if nobody lives)."""
         n = self.n_alive
@@ -445,6 +453,17 @@ register_metric(
     label="mission continues",
     description="The mission is to continue to Tau Ceti (false once diverted).",
     compute=lambda c: c.mission_continue,
+)
+register_metric(
+    "recorded_voters_share",
+    dtype="float",
+    unit="share 0-1",
+    label="voted in the recorded referendum",
+    description="Share of the voters who voted in the recorded referendum before day 0: it "
+    "falls as those born aboard since come of age and the start's crew die (NaN without "
+    "voters).",
+    compute=lambda c: c.recorded_voters_share,
+    outcome="final_recorded_voters_share",
 )
 
 

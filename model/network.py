@@ -74,6 +74,19 @@ def _merge_ties(indptr, indices, data, kinds, new_ptr, new_cols, new_bits):
     return out_ptr, out_idx[:pos].copy(), out_bits[:pos].copy()
 
 
+@numba.njit(cache=True)
+def _clear_bits(indptr, indices, data, kinds, a, b, bit, table):
+    """Clear ``bit`` from the stored entries (a, b) and (b, a) and reweigh them (an entry left
+    with no kind gets weight 0 and is dropped at the next merge). Missing pairs are skipped."""
+    for t in range(len(a)):
+        for i, j in ((a[t], b[t]), (b[t], a[t])):
+            lo, hi = indptr[i], indptr[i + 1]
+            k = lo + np.searchsorted(indices[lo:hi], j)
+            if k < hi and indices[k] == j and data[k] != 0.0:
+                kinds[k] = kinds[k] & ~bit
+                data[k] = table[kinds[k]]
+
+
 class SocialNetwork:
     """Symmetric sparse adjacency with per-tie kind bits.
 
@@ -174,6 +187,25 @@ class SocialNetwork:
         self.kinds = kinds
         self.rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
         self._dead_mask = dead
+        self._total_weight = None
+
+    def drop_kind(self, a: np.ndarray, b: np.ndarray, kind: TieKind) -> None:
+        """Clear one kind from the stored ties (a, b) (a move out of a compartment, a
+        retirement from a team): a tie of other kinds too keeps them and is reweighed, a tie
+        of that kind alone is cut. Queued ties are not touched."""
+        if len(a) == 0:
+            return
+        A = self.adjacency
+        _clear_bits(
+            A.indptr,
+            A.indices,
+            A.data,
+            self.kinds,
+            np.asarray(a, dtype=np.int64),
+            np.asarray(b, dtype=np.int64),
+            np.int8(kind),
+            self._weight_table,
+        )
         self._total_weight = None
 
     # --- deaths ---------------------------------------------------------------------------

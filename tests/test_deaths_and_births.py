@@ -74,5 +74,7 @@ def test_newborns_are_agents_in_their_parents_household():
     model.network.flush(s.size)
     for slot in born[:5]:
         if s.alive[slot]:
-            kin, _ = model.network.ties_of(int(slot))
+            tied, kinds = model.network.ties_of(int(slot))
+            kin = tied[(kinds & 1) > 0]  # household ties: to the household only
             assert set(kin) <= set(np.flatnonzero(s.household == s.household[slot]))
+            assert len(tied) > len(kin)  # and the ship's: compartment, section, friends

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from model import CrewModel
 from model.crew import RETIREMENT_AGE, Department, Role
@@ -121,13 +122,48 @@ def test_nobody_partners_and_nobody_is_born_when_the_rate_is_zero():
 
 
 # --- the sub-model alone over the whole voyage ------------------------------------------------
-def demography_voyage(seed: int, years: int, n: int = 3000) -> list[tuple[int, int, int, float]]:
+def network_shape(net, alive: np.ndarray) -> tuple[float, float]:
+    """Mean degree of the living and the network's clustering (transitivity: 3 x triangles /
+    connected triples, as networkx's ``transitivity``) over the live ties."""
+    A = net.adjacency
+    live = (A.data != 0) & alive[net.rows] & alive[A.indices]
+    n = A.shape[0]
+    B = sparse.csr_array((np.ones(int(live.sum())), (net.rows[live], A.indices[live])), (n, n))
+    degree = np.asarray(B.sum(axis=1)).ravel()
+    triples = (degree * (degree - 1)).sum()
+    closed = (B @ B).multiply(B).sum()
+    return float(degree[alive[:n]].mean()), float(closed / triples) if triples else 0.0
+
+
+def demography_voyage(seed: int, years: int, n: int = 3000, every: int = 1) -> list[dict]:
     """Run only the demography on a ship's state arrays and network (deaths remove people,
-    births append them); yearly (alive, deaths, births, median age). The rest of the model
+    births append them). Every ``every`` years a row: alive, deaths and births since the last
+    row, median age, mean degree and clustering (year 0 first). The rest of the model
     (beliefs, trust, collapse) is left out: its day costs ~1 ms, the demography's ~0.05."""
     model = CrewModel(rng=seed, n_crew=n, disengage_rate=0.0)
     d, s, net = model.demography, model.state, model.network
-    rows, deaths, births = [], 0, 0
+
+    def row(day: int, deaths: int, births: int) -> dict:
+        ages = ((day - s.birth_day) / 365.0)[s.alive]
+        degree, clustering = network_shape(net, s.alive)
+        size = np.bincount(s.household[s.alive])
+        voters = s.alive & ((day - s.birth_day) / 365.0 >= model.p.voting_age)
+        return {
+            "year": day // 365,
+            "alive": int(s.alive.sum()),
+            "deaths": deaths,
+            "births": births,
+            "median_age": float(np.median(ages)),
+            "degree": degree,
+            "clustering": clustering,
+            "household": float(size[size > 0].mean()),
+            "recorded": float((s.voted_recorded & voters).sum() / voters.sum()),
+            "max_comp": int(np.bincount(s.compartment[s.alive]).max()),
+            "max_team": int(np.bincount(d._teams(s.size)[s.alive & (d._teams(s.size) >= 0)]).max()),
+            "max_hh": int(size.max()),
+        }
+
+    rows, deaths, births = [row(0, 0, 0)], 0, 0
     for day in range(1, years * 365 + 1):
         premature, old = d.deaths(s, day)
         dead = np.concatenate([premature, old])
@@ -138,15 +174,14 @@ def demography_voyage(seed: int, years: int, n: int = 3000) -> list[tuple[int, i
             ages = (day - s.birth_day) / 365.0
             d.partnering(s, net, ages)
             d.come_of_age(s, net, ages)
-            d.retire(s, ages)
+            d.retire(s, ages, net)
             net.flush(s.size)
         households = d.births(s, day)
         if len(households):
             d.bear(s, net, households, day, draw_traits(model.p, len(households), model.traits))
             births += len(households)
-        if day % 365 == 0:
-            alive_ages = ((day - s.birth_day) / 365.0)[s.alive]
-            rows.append((int(s.alive.sum()), deaths, births, float(np.median(alive_ages))))
+        if day % (365 * every) == 0:
+            rows.append(row(day, deaths, births))
             deaths = births = 0
     return rows
 
@@ -154,13 +189,31 @@ def demography_voyage(seed: int, years: int, n: int = 3000) -> list[tuple[int, i
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_two_hundred_years_hold_the_population(seed):
-    rows = demography_voyage(seed, 200)
-    alive = np.array([r[0] for r in rows])
-    deaths = np.array([r[1] for r in rows])
+    rows = demography_voyage(seed, 200)[1:]  # a row a year, after day 0's
+    alive = np.array([r["alive"] for r in rows])
+    deaths = np.array([r["deaths"] for r in rows])
     assert (np.abs(alive[9::10] - 3000) <= 150).all()  # +-5% at every decade
     # a stationary 3,000 with life expectancy 73 loses 3000/73 = 41 a year; the second
     # century's mean over 100 years has Poisson sd ~0.7 and the age structure still moves
     assert 36 <= deaths[100:].mean() <= 46
+
+
+@pytest.mark.slow
+def test_two_hundred_years_keep_the_network_shape():
+    """600 crew for 200 years (lean, ~10 s): population, mean degree and clustering at every
+    decade against day 0. At 3,000 crew seeds 1-3 stay within -10%/+1% (degree) and
+    -10%/+3% (clustering) of day 0 (docs/ODD.md §7.4); a 600-crew ship is noisier: seeds 1-4
+    reach -11%/+13% and -13%/+22%, seed 1 -10.7%/+0.2% and -9.8%/+5.2%. The share of the
+    voters who voted in the recorded referendum falls to none once the start's crew is dead."""
+    rows = demography_voyage(1, 200, n=600, every=10)
+    alive = np.array([r["alive"] for r in rows])
+    degree = np.array([r["degree"] for r in rows])
+    clustering = np.array([r["clustering"] for r in rows])
+    recorded = np.array([r["recorded"] for r in rows])
+    assert (np.abs(alive - 600) <= 30).all()  # +-5% at every decade
+    assert (np.abs(degree / degree[0] - 1) <= 0.12).all()
+    assert (np.abs(clustering / clustering[0] - 1) <= 0.15).all()
+    assert recorded[0] > 0.99 and (np.diff(recorded) <= 0).all() and recorded[-1] == 0.0
 
 
 # --- the end of the journey -------------------------------------------------------------------
@@ -265,3 +318,90 @@ def test_succession_chooses_the_senior_officer_and_resets_trust():
     assert model.leadership.private_belief == s.belief[senior]
     assert (s.trust[s.alive] == 0.8).all()
     assert "takes command" in model.events().query("kind == 'succession'")["detail"].iloc[-1]
+
+
+def test_the_share_who_voted_in_the_recorded_referendum_falls_as_children_come_of_age():
+    model = CrewModel(rng=14, **SMALL)
+    s = model.state
+    voters = model.voters()
+    assert s.voted_recorded[voters].all() and not s.voted_recorded[~voters].any()  # turnout 1
+    assert model.today["recorded_voters_share"] == 1.0
+    children = np.flatnonzero(s.alive & (s.role == Role.CHILD) & (model.ages() >= 8))
+    s.birth_day[children] = -17.99 * 365  # all of them vote within the month
+    model.run(MONTH_DAYS)
+    came = children[s.alive[children]]
+    assert model.voters()[came].all() and not s.voted_recorded[came].any()
+    share = model.series()["recorded_voters_share"]
+    voted = np.count_nonzero(s.voted_recorded & model.voters())
+    assert share.iloc[-1] == pytest.approx(voted / model.voters().sum())
+    assert share.iloc[-1] < share.iloc[0] - 0.05
+    assert (np.diff(share.to_numpy()) <= 0).all()  # no one gains a past vote
+
+
+# --- ties of newcomers: housing, teams, newborns ----------------------------------------------
+def test_a_new_couple_moves_to_the_least_filled_compartment_of_its_section():
+    model = CrewModel(rng=15, **SMALL)
+    s, net, d = model.state, model.network, model.demography
+    singles = np.flatnonzero(s.alive & (s.partner < 0) & (s.role == Role.CREW))
+    a, b = int(singles[0]), int(singles[-1])
+    old_a = int(s.compartment[a])
+    cps = d.compartments_per_section
+    section = int(s.section[a])
+    occupancy = np.bincount(s.compartment[s.alive], minlength=(section + 1) * cps)
+    least = occupancy[section * cps : (section + 1) * cps].min()
+    d._form_households(s, net, np.array([[a, b]]))
+    net.flush(s.size)
+    home = int(s.compartment[a])
+    assert s.compartment[b] == home and s.section[b] == section
+    assert occupancy[home] == least  # housing: the emptiest compartment of the section
+    residents = np.flatnonzero(s.alive & (s.compartment == home))
+    for person in (a, b):
+        ties, kinds = net.ties_of(person)
+        tied = dict(zip(ties.tolist(), kinds.tolist(), strict=True))
+        others = residents[residents != person]
+        assert all(tied.get(int(r), 0) & 4 for r in others)  # neighbours of the new home
+    if home != old_a:  # the old compartment's neighbour ties ended
+        left = np.flatnonzero(s.alive & (s.compartment == old_a))
+        tied = dict(zip(*[x.tolist() for x in net.ties_of(a)], strict=True))
+        assert not any(tied.get(int(r), 0) == 4 for r in left if r not in (a, b))
+
+
+def test_newcomers_fill_team_vacancies_and_retirees_leave_their_team():
+    model = CrewModel(rng=16, n_crew=600, referendum_margin=9)
+    s, net, d = model.state, model.network, model.demography
+    team = d._teams(s.size)
+    sizes = np.bincount(team[team >= 0])
+    assert sizes.max() == model.p.team_size  # the start's teams, read from the network
+    child = np.flatnonzero(s.alive & (s.role == Role.CHILD))[:1]
+    s.department[child] = Department.MEDICAL
+    d._join_teams(s, net, child)
+    net.flush(s.size)
+    mine = int(team[child[0]])
+    mates = np.flatnonzero(s.alive & (team == mine))
+    assert d.team_department[mine] == Department.MEDICAL
+    medical = np.flatnonzero(d.team_department == Department.MEDICAL)
+    assert len(mates) - 1 == sizes[medical].min()  # the emptiest medical team
+    ties, kinds = net.ties_of(int(child[0]))
+    coworkers = set(ties[(kinds & 8) > 0].tolist())
+    assert coworkers == set(mates.tolist()) - {int(child[0])}
+    # a retiree's co-worker ties end
+    old = int(mates[mates != child[0]][0])
+    s.birth_day[old] = -(RETIREMENT_AGE + 0.1) * 365
+    d.retire(s, model.ages(), net)
+    net.flush(s.size)
+    assert team[old] == -1 and not (net.ties_of(old)[1] & 8).any()
+
+
+def test_newborns_get_the_ties_a_person_held_at_the_start():
+    model = CrewModel(rng=17, n_crew=600, referendum_margin=9)
+    s, net, d = model.state, model.network, model.demography
+    families = d.fertile_couples(s, model.ages())[:20]
+    babies = d.bear(s, net, s.household[families], 1, draw_traits(model.p, 20, model.traits))
+    net.flush(s.size)
+    degree = np.array([len(net.ties_of(int(b))[0]) for b in babies])
+    children = np.flatnonzero(s.alive & (s.role == Role.CHILD))
+    children = children[~np.isin(children, babies)]
+    start = np.array([len(net.ties_of(int(c))[0]) for c in children])
+    assert abs(degree.mean() - start.mean()) < 0.15 * start.mean()
+    friends = [int(((net.ties_of(int(b))[1] & 2) > 0).sum()) for b in babies]
+    assert np.mean(friends) > 3  # friends_per_person = 4 (a few drawn twice)
