@@ -66,16 +66,16 @@ def test_a_breach_of_three_moves_dozens_of_votes_within_two_days(extra_requests)
 def test_a_quiet_year_stays_near_the_recorded_support_and_its_cohesion(quiet_years):
     """A quiet year (premature deaths and deaths of old age only, a reassuring captain).
 
-    Measured (seeds 0-19): support drifts toward diversion, by -1.97 binomial sd on average
-    (seed sd 0.91; range -3.91 to -0.79; the binomial sd is ~0.011 for ~2,070 voters): some
+    Measured (seeds 0-19): support drifts toward diversion, by -1.60 binomial sd on average
+    (seed sd 1.18; range -3.40 to +0.77; the binomial sd is ~0.011 for ~2,070 voters): some
     41 deaths a year bring grief, and grief moves belief toward diversion (an assumption, see
-    README). Lowest cohesion median 0.691, 95% interval of the median 0.687-0.695, range
-    0.679-0.702; no seed collapses (the collapse count alone could not fail: the lowest
+    README). Lowest cohesion median 0.691, 95% interval of the median 0.687-0.696, range
+    0.679-0.703; no seed collapses (the collapse count alone could not fail: the lowest
     cohesion is checked against its spread).
 
-    Every seed's drift must lie within -5 to +1 binomial sd, the mean drift within 3 standard
-    errors of the measured mean (-2.58 to -1.36), and the median lowest cohesion in its
-    interval.
+    Every seed's drift must lie within the measured mean +- 3 seed sd (-5 to +2 binomial sd),
+    the mean drift within 3 standard errors of the measured mean (-2.39 to -0.81), and the
+    median lowest cohesion in its interval.
     """
     drifts = []
     for seed, model in zip(SEEDS, quiet_years, strict=True):
@@ -84,31 +84,31 @@ def test_a_quiet_year_stays_near_the_recorded_support_and_its_cohesion(quiet_yea
         end, voters = model.today["support_continue"], model.today["voters"]
         binomial_sd = np.sqrt(start * (1 - start) / voters)  # a re-vote's sampling spread
         drifts.append((end - start) / binomial_sd)
-        assert -5 <= drifts[-1] <= 1, (seed, start, end, binomial_sd)
-    assert -2.58 <= np.mean(drifts) <= -1.36, np.round(drifts, 2)
+        assert -5 <= drifts[-1] <= 2, (seed, start, end, binomial_sd)
+    assert -2.39 <= np.mean(drifts) <= -0.81, np.round(drifts, 2)
     lowest = [model.series().cohesion.min() for model in quiet_years]
-    assert 0.687 <= np.median(lowest) <= 0.695, sorted(lowest)
+    assert 0.686 <= np.median(lowest) <= 0.697, sorted(lowest)
     assert all(model.collapse_day is None for model in quiet_years)
 
 
 @pytest.mark.slow
 def test_monthly_breaches_and_a_silent_captain_collapse_morale_within_two_years():
-    """Measured (seeds 100-119, two years, with the rally and the voyage's demography): 19 of
-    20 collapse, on days 344-638; counting the ship that held as day 731, the median day is
-    498 and the 95% interval of the median (order statistics 6 and 15) 446-548. A silent
-    captain never answers a breach, so never rallies.
+    """Measured (seeds 100-119, two years, with the rally, the voyage's demography and common
+    random numbers): 18 of 20 collapse, on days 292-636; counting a ship that holds as day
+    731, the median day is 492 and the 95% interval of the median (order statistics 6 and 15)
+    396-554. A silent captain never answers a breach, so never rallies.
 
-    On the 10 seeds used here at least 8 must collapse (at the measured 95%, 7 or fewer has
-    probability 0.012), and the median day (a ship that holds counts as day 731) must lie in
+    On the 10 seeds used here at least 7 must collapse (at the measured 90%, 6 or fewer has
+    probability 0.013), and the median day (a ship that holds counts as day 731) must lie in
     the measured interval of the median.
     """
     days = [
         CrewModel(rng=100 + s, captain_strategy="silent", **COLLAPSE_REGIME).run(730).collapse_day
         for s in range(10)
     ]
-    assert sum(day is not None for day in days) >= 8, days
+    assert sum(day is not None for day in days) >= 7, days
     held_as_731 = [731 if day is None else day for day in days]
-    assert 446 <= np.median(held_as_731) <= 548, sorted(held_as_731)
+    assert 396 <= np.median(held_as_731) <= 554, sorted(held_as_731)
 
 
 @pytest.mark.slow
