@@ -119,7 +119,9 @@ def test_the_unsusceptible_are_not_moved_by_their_confidants():
     assert moved[~deaf & model.listeners].mean() > 0.5
 
 
-def test_spread_zero_is_the_homogeneous_crew():
+def test_spread_zero_is_the_homogeneous_crew(monkeypatch):
+    import model.crew_model as crew_model
+
     def run(model: CrewModel) -> CrewModel:
         model.run(5)
         model.breach(deaths=3, compartment=5)
@@ -128,6 +130,12 @@ def test_spread_zero_is_the_homogeneous_crew():
     alike = run(CrewModel(rng=49, captain_strategy="candid", susceptibility_spread=0.0, **SMALL))
     forced = CrewModel(rng=49, captain_strategy="candid", susceptibility_spread=0.5, **SMALL)
     forced.state.susceptibility[:] = 1.0  # the heterogeneous code path with everyone alike
+    draw = crew_model.draw_traits
+
+    def alike_at_birth(p, n, rng):  # babies born in the run are alike too (same draws)
+        return {**draw(p, n, rng), "susceptibility": np.ones(n)}
+
+    monkeypatch.setattr(crew_model, "draw_traits", alike_at_birth)
     run(forced)
     np.testing.assert_array_equal(forced.state.belief, alike.state.belief)
     np.testing.assert_array_equal(forced.state.trust, alike.state.trust)
