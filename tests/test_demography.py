@@ -189,7 +189,7 @@ def demography_voyage(seed: int, years: int, n: int = 3000, every: int = 1) -> l
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1])  # seed 2 measured too (docs/ODD.md decade table); one keeps the suite lean
+@pytest.mark.parametrize("seed", [1])  # seed 2 is in the ODD decade table; one keeps it lean
 def test_two_hundred_years_hold_the_population(seed):
     rows = demography_voyage(seed, 200)[1:]  # a row a year, after day 0's
     alive = np.array([r["alive"] for r in rows])
