@@ -558,19 +558,14 @@ class Demography:
         so each person gains ties as fast as they lose them and degree holds (docs/ODD.md).
         """
         p, rng = self.p, self.rng if rng is None else rng
-        others = np.flatnonzero(state.alive)
-        others = others[~np.isin(others, new)]
+        met = state.alive.copy()
+        met[new] = False
+        others = np.flatnonzero(met)
         if len(others) == 0:
             return
-        # the compartment: every living member (grouped ranges, no per-person loop)
-        by_comp = others[np.argsort(state.compartment[others], kind="stable")]
-        comp = state.compartment[by_comp]
-        lo = np.searchsorted(comp, state.compartment[new], side="left")
-        hi = np.searchsorted(comp, state.compartment[new], side="right")
-        size = hi - lo
-        a = np.repeat(new, size)
-        offset = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
-        network.add_ties(a, by_comp[np.repeat(lo, size) + offset], TieKind.NEIGHBOUR)
+        # the compartment: every living member
+        a, b = self._members(state.compartment, met, new, state.compartment[new])
+        network.add_ties(a, b, TieKind.NEIGHBOUR)
         # section acquaintances and friends: random draws within the section's range
         by_sec = others[np.argsort(state.section[others], kind="stable")]
         sec = state.section[by_sec]
@@ -647,15 +642,7 @@ class Demography:
         self, state: CrewState, members: np.ndarray, who: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Pairs (person, team-mate) for every other member of each person's team."""
-        team = self.team
-        living = np.flatnonzero(members)
-        by_team = living[np.argsort(team[living], kind="stable")]
-        t = team[by_team]
-        lo = np.searchsorted(t, team[who], side="left")
-        hi = np.searchsorted(t, team[who], side="right")
-        width = hi - lo
-        offset = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-        a, b = np.repeat(who, width), by_team[np.repeat(lo, width) + offset]
+        a, b = self._members(self.team, members, who, self.team[who])
         keep = a != b
         return a[keep], b[keep]
 
