@@ -27,6 +27,7 @@ from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
 from ui.store import TabState, tab_state
 from ui.style import PAGE_CSS
+from ui.sweep_panel import SweepPanel
 from ui.tab_id import TabId
 from ui.twin import TwinControls
 
@@ -248,6 +249,8 @@ def Views(
                 lambda: ScenarioPanel(session, version, on_loaded=loaded or changed),
                 version,
             )
+        with solara.Card("Sweep this"):
+            Guarded("sweep", lambda: SweepPanel(tab, version), version)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Social network"):
                 Guarded(

@@ -26,6 +26,7 @@ address (what ``--dask`` takes on the command line). Plain Python, no Solara.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -386,10 +387,8 @@ def stop(folder: str | Path) -> None:
         return
     job["stopped"] = True
     _write_job(folder, job)
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(int(job["pid"]), signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        pass
     process = _CHILDREN.get(int(job["pid"]))
     if process is not None:
         try:
@@ -416,7 +415,10 @@ def status(folder: str | Path) -> Job | None:
     manifest = _read_json(folder / "manifest.json") or {}
     total = int(job.get("total") or manifest.get("n_runs") or 0)
     if manifest.get("status") == "complete":
-        done, failed = int(manifest.get("finished_runs", total)), int(manifest.get("failed_runs", 0))
+        done, failed = (
+            int(manifest.get("finished_runs", total)),
+            int(manifest.get("failed_runs", 0)),
+        )
     else:
         done, failed = _recorded(folder)
     if manifest.get("status") == "complete":
