@@ -168,3 +168,36 @@ def test_a_tiny_sweep_runs_in_the_background_and_its_results_load(tmp_path):
     (again,) = sj.jobs(tmp_path)
     assert (again.folder, again.state, again.done) == (folder, "complete", 4)
     assert time.monotonic() - started < 120
+
+
+def test_the_command_is_the_cli_sweep_with_the_configured_workers_and_dask(tmp_path, monkeypatch):
+    seen = {}
+
+    class FakeProcess:
+        pid = 2**22 + 3
+
+        def __init__(self, command, **kwargs):
+            seen.update(command=command, **kwargs)
+
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(sj.subprocess, "Popen", FakeProcess)
+    monkeypatch.setenv("CREW_SWEEP_WORKERS", "3")
+    monkeypatch.setenv("CREW_DASK", "tcp://scheduler:8786")
+    text = sj.experiment_text(ship(), [], [sj.Axis("impact_rate", 0.0, 1.0, 2)], 1, 5)
+    try:
+        folder = sj.start(text, tmp_path)
+        command = seen["command"]
+        assert command[1:5] == ["-m", "model", "sweep", str(folder / sj.EXPERIMENT)]
+        assert command[command.index("--out") + 1] == str(folder)
+        assert command[command.index("--workers") + 1] == "3"
+        assert command[command.index("--dask") + 1] == "tcp://scheduler:8786"
+        assert seen["start_new_session"] is True  # a closed tab or server leaves it running
+        assert sj.status(folder).state == "running"
+    finally:
+        sj._CHILDREN.pop(FakeProcess.pid, None)
+    monkeypatch.delenv("CREW_DASK")
+    sj.start(text, tmp_path)
+    assert "--dask" not in seen["command"]
+    sj._CHILDREN.pop(FakeProcess.pid, None)
