@@ -59,6 +59,9 @@ NOT_SWEPT = ("debug", "captain_schedule")
 #: The repository root: the command runs there, so ``python -m model`` finds the package.
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Runs and failed runs of each part read so far (a part's name holds its checksum: it never
+#: changes under the same name).
+_PART_COUNTS: dict[Path, tuple[int, int]] = {}
 #: Worker processes started by this server, by process id (polled, so none is left a zombie).
 _CHILDREN: dict[int, subprocess.Popen] = {}
 
@@ -470,12 +473,18 @@ def _recorded(folder: Path) -> tuple[int, int]:
     if not parts.is_dir():
         return 0, 0
     for path in parts.glob("runs-*.parquet"):
-        try:
-            table = pq.read_table(path, columns=["failed"])
-        except (OSError, ValueError):
-            continue  # moved aside or being replaced: counted at the next look
-        done += table.num_rows
-        failed += sum(bool(f) for f in table.column("failed").to_pylist())
+        counts = _PART_COUNTS.get(path)
+        if counts is None:
+            try:
+                table = pq.read_table(path, columns=["failed"])
+            except (OSError, ValueError):
+                continue  # moved aside or being replaced: counted at the next look
+            counts = (table.num_rows, sum(bool(f) for f in table.column("failed").to_pylist()))
+            if len(_PART_COUNTS) > 100_000:
+                _PART_COUNTS.clear()
+            _PART_COUNTS[path] = counts
+        done += counts[0]
+        failed += counts[1]
     return done, failed
 
 
