@@ -75,44 +75,34 @@ def wait_for(condition, seconds: float = 30.0) -> None:
     assert condition()
 
 
-def test_step_years_runs_to_arrival_and_the_end_of_the_story_turns_play_off():
-    rc = open_page(short_voyage(0.3))  # arrival on day 110 (109.5 days)
+def test_voyage_mode_runs_to_the_end_of_the_story_and_turns_play_off():
+    """One page for the whole story (a page costs a second or two to render): Step 1 year
+    to arrival, Reset, Play to arrival, Reset, and an extinction outside voyage mode."""
+    rc = open_page(short_voyage(0.05))  # arrival on day 19 (18.25 days)
     try:
         assert "voyage-end" not in html_text(rc)
         voyage_on(rc)
         assert "generations: no generation born aboard" in generations(rc)  # the view
-        click(rc, "Step 1 year")
+        click(rc, "Step 1 year")  # on a thread of its own
         wait_for(lambda: 'data-end="arrival"' in html_text(rc))
         model = rc.session.model
-        assert model.ended == "arrival" and model.day == 110
+        assert model.ended == "arrival" and model.day == 19
         text = html_text(rc)
         assert "The end of the story. Arrival: the ship reached " in text
-        assert "on day 110 (year 0.3)" in text
+        assert "on day 19 (year 0.1) with 2" in text
         for label in ("Play", "Step", "Step 1 year", "Step 10 days"):
             assert button(rc, label).disabled, label
         assert not button(rc, "Reset").disabled
+
         click(rc, "Reset")
         assert "voyage-end" not in html_text(rc) and not button(rc, "Play").disabled
-    finally:
-        rc.close()
-
-
-def test_play_in_voyage_mode_stops_at_the_end():
-    rc = open_page(short_voyage(0.05))  # arrival on day 19
-    try:
-        voyage_on(rc)
-        click(rc, "Play")  # one update of a year reaches the end
+        click(rc, "Play")  # one update of a year reaches the end, and Play stops there
         wait_for(lambda: 'data-end="arrival"' in html_text(rc))
         wait_for(lambda: len(rc.find(v.Btn, children=["Play"]).widgets) == 1)
-        assert rc.session.model.day == 19
-        assert button(rc, "Play").disabled
-    finally:
-        rc.close()
+        assert rc.session.model.day == 19 and button(rc, "Play").disabled
 
-
-def test_extinction_is_the_end_of_the_story_outside_voyage_mode_too():
-    rc = open_page(short_voyage(200))
-    try:
+        click(rc, "Reset")
+        rc.find(v.Switch, label="Voyage mode: years per screen update").widget.v_model = False
         model = rc.session.model
         model.kill(np.flatnonzero(model.state.alive), cause="premature")
         click(rc, "Step")
@@ -157,6 +147,21 @@ def test_the_timeline_marks_a_new_captain_and_the_end():
     assert [m["name"] for m in aboard["markLine"]["data"]] == ["new captain", "arrival"]
     assert aboard["data"][-1] == [round(36 / 365, 2), int(model.series()["alive"].iloc[-1])]
     assert end_of_story(model)[0] == "arrival"
+
+
+def test_a_generation_taking_over_is_labelled_on_the_chart(ship, monkeypatch):
+    monkeypatch.setattr("ui.voyage_view.generation_days", lambda *args: [10])
+    marks = timeline_marks(ship)
+    assert marks == [
+        {"year": round(10 / 365, 2), "kind": "generation", "label": "generation 1 takes over"}
+    ]
+    line = population_option(ship, marks)["series"][0]["markLine"]["data"][0]
+    assert line["label"] == {
+        "show": True,
+        "formatter": "generation 1 takes over",
+        "position": "insideEndTop",
+        "fontSize": 10,
+    }
 
 
 def test_the_mesa_part_redraws_on_the_update_counter():
