@@ -21,6 +21,8 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
@@ -51,13 +53,14 @@ def years(day: float) -> float:
     return round(float(day) / DAYS_PER_YEAR, 2)
 
 
-def end_of_story(model: CrewModel) -> tuple[str, str] | None:
+def end_of_story(model: CrewModel, events: pd.DataFrame | None = None) -> tuple[str, str] | None:
     """How the run ended, as ``(kind, text)``: ``kind`` is ``"arrival"`` or
     ``"extinction"`` (``model.ended``), the text says where or why, on which day and year, and
-    with how many aboard; None while the voyage goes on."""
+    with how many aboard; None while the voyage goes on. ``events``: ``model.events()`` if
+    already at hand."""
     if not model.ended:
         return None
-    events = model.events()
+    events = model.events() if events is None else events
     rows = events[events["kind"] == model.ended]
     day = int(rows["day"].iloc[-1]) if len(rows) else model.day
     aboard = int(model.state.alive.sum())
@@ -91,7 +94,7 @@ def timeline_marks(model: CrewModel) -> list[dict[str, Any]]:
         for day in events.loc[events["kind"] == kind, "day"]:
             if day > 0:
                 marks.append({"year": years(day), "kind": kind, "label": label})
-    end = end_of_story(model)
+    end = end_of_story(model, events)
     if end is not None:
         marks.append({"year": years(model.day), "kind": end[0], "label": end[0]})
     return sorted(marks, key=lambda m: m["year"])
@@ -121,17 +124,31 @@ def _mark_line(mark: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def population_rows(model: CrewModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Day, people aboard and voters of at most :data:`MAX_POINTS` rows of the series, evenly
+    thinned, the last row always kept. A daily series (one row a day from day 0) is read from
+    the recorder's columns without building the whole frame (a 200-year series has 73,000
+    rows and 21 columns); any other goes through ``model.series()``."""
+    columns = model.datacollector.model_vars
+    n = len(columns["alive"])
+    every = max(1, -(-n // MAX_POINTS))
+    picked = np.unique(np.append(np.arange(0, n, every), n - 1))
+    if n in (model.day + 1, model.day) and len(columns["voters"]) == n:
+        days = picked
+        alive = np.asarray(columns["alive"])[picked]
+        voters = np.asarray(columns["voters"])[picked]
+    else:
+        frame = model.series().iloc[picked]
+        days = frame["day"].to_numpy()
+        alive, voters = frame["alive"].to_numpy(), frame["voters"].to_numpy()
+    return days, alive, voters
+
+
 def population_option(model: CrewModel, marks: list[dict[str, Any]]) -> dict[str, Any]:
     """ECharts option of the people aboard, the voters and the children over the years, with
     the timeline's ``marks`` as vertical lines (generations and the end labelled)."""
-    frame = model.series()
-    every = max(1, -(-len(frame) // MAX_POINTS))
-    rows = frame.iloc[::every]
-    if rows.index[-1] != frame.index[-1]:
-        rows = frame.iloc[list(range(0, len(frame), every)) + [len(frame) - 1]]
-    x = (rows["day"].to_numpy() / DAYS_PER_YEAR).round(2).tolist()
-    alive = rows["alive"].to_numpy()
-    voters = rows["voters"].to_numpy()
+    days, alive, voters = population_rows(model)
+    x = (days / DAYS_PER_YEAR).round(2).tolist()
     lines = [("aboard", ABOARD, alive), ("voters", VOTERS, voters)]
     lines.append(("children", CHILDREN, alive - voters))
     series = []
