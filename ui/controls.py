@@ -180,9 +180,10 @@ def RunControls(
     on_run_to: Callable[[int], None] | None = None,
     pending: list[str] = (),
     day: int = 0,
+    ended: bool = False,
 ) -> solara.Element:
     """Step, Step N days, Run to day X, Play/Pause, Reset (with the panel's settings) and the
-    play speed."""
+    play speed; once the run has ended (arrival, extinction) only Reset is on."""
     problem = check_settings(settings)
     days, set_days = solara.use_state(10)
     target, set_target = solara.use_state(100)
@@ -193,13 +194,14 @@ def RunControls(
                 on_click=lambda: on_step(1),
                 color="primary",
                 classes=["crew-step"],
-                disabled=playing.value,
+                disabled=playing.value or ended,
             )
             solara.Button(
                 "Pause" if playing.value else "Play",
                 on_click=lambda: playing.set(not playing.value),
                 color="primary",
                 classes=["crew-play"],
+                disabled=ended and not playing.value,
             )
             solara.Button(
                 "Reset", on_click=on_reset, classes=["crew-reset"], disabled=problem is not None
@@ -222,7 +224,7 @@ def RunControls(
                 f"Step {days} days" if isinstance(days, int) else "Step N days",
                 on_click=lambda: on_step(days),
                 classes=["crew-step-n"],
-                disabled=playing.value or not isinstance(days, int) or days < 1,
+                disabled=playing.value or ended or not isinstance(days, int) or days < 1,
             )
         with solara.Row(gap="6px", style={"align-items": "center"}):
             solara.InputInt(
@@ -237,7 +239,7 @@ def RunControls(
                 f"Run to day {target}" if isinstance(target, int) else "Run to day X",
                 on_click=lambda: on_run_to and on_run_to(target),
                 classes=["crew-run-to"],
-                disabled=playing.value or not isinstance(target, int) or target <= day,
+                disabled=playing.value or ended or not isinstance(target, int) or target <= day,
             )
         solara.Select(
             "Play speed: days per screen update",

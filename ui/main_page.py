@@ -27,8 +27,10 @@ from ui.ship_map import ShipMap
 from ui.status import ReferendumResultCard, StatusLine
 from ui.store import TabState, tab_state
 from ui.style import PAGE_CSS
+from ui.sweep_panel import SweepPanel
 from ui.tab_id import TabId
 from ui.twin import TwinControls
+from ui.voyage_view import EndBanner, VoyageControls, VoyageView
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
 #: intervention) get their turn. With one day per update Play makes 4 days a second.
@@ -82,6 +84,8 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
     message = solara.use_reactive(first_message)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(tab.speed)
+    voyage = solara.use_reactive(tab.voyage)  # voyage mode: Play advances years an update
+    voyage_years = solara.use_reactive(tab.voyage_years)
     settings = solara.use_reactive(dict(tab.settings))
 
     if session.model is None and session.error is None:
@@ -111,6 +115,14 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
     def set_speed(value: int) -> None:
         tab.speed = value
         speed.set(value)
+
+    def set_voyage(on: bool) -> None:
+        tab.voyage = on
+        voyage.set(on)
+
+    def set_voyage_years(value: int) -> None:
+        tab.voyage_years = value
+        voyage_years.set(value)
 
     def step(days: int = 1) -> None:
         changed(session.step(days))
@@ -145,10 +157,15 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
             if not playing.value or tab.owner is not token:
                 return
             started = time.monotonic()
-            error = session.step(speed.value)
+            days = voyage_years.value * 365 if voyage.value else speed.value
+            error = session.step(days)
             if error:
                 playing.set(False)
                 changed(error)
+                return
+            if session.model is not None and session.model.ended:  # the end of the story
+                playing.set(False)
+                changed()
                 return
             changed()
             time.sleep(max(PLAY_REST, PLAY_FRAME - (time.monotonic() - started)))
@@ -184,12 +201,22 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
                 on_run_to=run_to,
                 pending=pending,
                 day=session.model.day if session.model is not None else 0,
+                ended=session.model is not None and bool(session.model.ended),
+            )
+            VoyageControls(
+                session,
+                voyage.value,
+                voyage_years.value,
+                on_mode=set_voyage,
+                on_years=set_voyage_years,
+                changed=changed,
+                playing=playing.value,
             )
             ParameterPanel(settings.value, set_settings, pending=pending)
             AllParameters(settings.value, set_settings, pending=pending)
             TwinControls(session, version.value, changed)
         with solara.Column(classes=["crew-views"], style={"flex": "1", "min-width": "0"}):
-            Views(tab, version.value, message.value, changed, loaded)
+            Views(tab, version.value, message.value, changed, loaded, voyage=voyage.value)
     return main
 
 
@@ -207,9 +234,11 @@ def Views(
     message: str | None,
     changed: Callable[[str | None], None],
     loaded: Callable[[str | None], None] | None = None,
+    voyage: bool = False,
 ) -> solara.Element:
-    """Everything right of the controls: status, map, interventions, charts, scenario and
-    data, network, log."""
+    """Everything right of the controls: status, the end of the story once the run has ended,
+    the voyage (in voyage mode), map, interventions, charts, scenario and data, network,
+    log."""
     session = tab.session
     model = session.model
     twin = session.twin
@@ -219,6 +248,11 @@ def Views(
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version, twin), version)
+        if voyage:
+            with solara.Card("Voyage"):
+                Guarded("voyage", lambda: VoyageView(model, version), version)
+        else:
+            Guarded("end of the story", lambda: EndBanner(model, version), version)
         Glossary()
         with solara.Column(gap="0px"):  # always there, so a message shifts no view below
             if message:
@@ -248,6 +282,8 @@ def Views(
                 lambda: ScenarioPanel(session, version, on_loaded=loaded or changed),
                 version,
             )
+        with solara.Card("Sweep this"):
+            Guarded("sweep", lambda: SweepPanel(tab, version), version)
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Card("Social network"):
                 Guarded(

@@ -31,6 +31,8 @@ class TabState:
         session: The ship and the settings it was built from.
         settings: The settings on the panel (may differ from ``session.settings``: pending).
         speed: Days per screen update while playing.
+        voyage: Voyage mode is on: Play advances ``voyage_years`` years per screen update.
+        voyage_years: Years per screen update in voyage mode.
         sweeps_folder: The folder chosen on the Sweeps page (None: the page's default).
         cards: Effect cards of the interventions, newest last.
         owner: Token of the page that drives this tab now (a reloaded page takes over).
@@ -42,6 +44,8 @@ class TabState:
     session: Session = field(default_factory=Session)
     settings: dict[str, Any] = field(default_factory=default_settings)
     speed: int = 5
+    voyage: bool = False
+    voyage_years: int = 1
     sweeps_folder: str | None = None
     cards: list[Any] = field(default_factory=list)
     owner: object | None = None
