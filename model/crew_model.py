@@ -22,6 +22,7 @@ from model import checkpoint
 from model.crew import CrewMember, Role, Vote
 from model.demography import MONTH_DAYS, Demography, initial_partners
 from model.disengagement import Disengagement
+from model.event_kinds import WHOLE
 from model.events import Breaches, breach_victims
 from model.grief import Grief
 from model.influence import make_crew_rule
@@ -422,10 +423,8 @@ class CrewModel(mesa.Model):
         """A hull breach now: kills ``deaths`` people in one compartment and displaces its
         section's families. With ``deaths=None`` the toll is drawn (Poisson of
         ``breach_deaths``). Returns where it struck and who died."""
-        if deaths is not None and (
-            isinstance(deaths, bool) or not isinstance(deaths, int | np.integer) or deaths < 0
-        ):
-            raise ValueError(f"deaths={deaths!r} is invalid: expected a whole number >= 0")
+        if deaths is not None:
+            WHOLE.require("deaths", deaths)
         L = self.layout
         if section is not None and not (
             isinstance(section, int | np.integer) and 0 <= section < L.n_sections

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model import strategies
+from model.event_kinds import OneOf
 from model.parameters import Parameters, parse_schedule
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
 #: The event log: ``log(kind, detail, **fields)`` (:meth:`model.crew_model.CrewModel.log`).
 Log = Callable[..., Any]
+#: A message's tone: a speaking strategy's name.
+TONE = OneOf(strategies.TONES)
 
 
 class Leadership:
@@ -132,9 +135,7 @@ class Leadership:
     def tone_effects(self, tone: str) -> strategies.Strategy:
         """The effects of a message of this tone (a speaking strategy's name)."""
         if tone not in strategies.TONES:
-            raise ValueError(
-                f"tone={tone!r} is invalid: expected one of {', '.join(strategies.TONES)}"
-            )
+            TONE.require("tone", tone)
         message = self._tones.get(tone)
         if message is None:
             message = self._tones[tone] = strategies.get(tone).resolved(self.p)
