@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from model import CrewModel, Parameters, ReferendumResult
+from model import CrewModel, Parameters, ReferendumResult, event_kinds
 from model import timeline as timelines
 
 #: The parameters the control panel exposes, in display order.
@@ -57,8 +57,6 @@ CREW_PROBE = 400
 #: Spawn key of the page's own random stream (where a "random" breach strikes), apart from
 #: the model's streams (children 0 to 4 of the seed): both twins get the same place.
 PLACE_STREAM = 1000
-#: Timeline kinds that are settings of one ship (a twin keeps its own), not interventions.
-SETTING_KINDS = ("strategy",)
 
 
 def default_settings() -> dict[str, Any]:
@@ -343,43 +341,56 @@ class Session:
 
         return self._do(strike)
 
+    def intervene(self, kind: str, **arguments: Any) -> str | None:
+        """The intervention ``kind`` (:mod:`model.event_kinds`) now, with these arguments, on
+        A and B; a message if it fails or its verb did nothing (the kind's ``refusal``). A
+        breach goes through :meth:`breach` (its random place is the page's)."""
+        if kind == "breach":
+            return self.breach(**arguments)
+        try:
+            declared = event_kinds.get(kind)
+        except ValueError as error:
+            return str(error)
+        results: list[Any] = []
+        error = self._do(
+            lambda m: results.append(self._apply({"day": m.day, "kind": kind, **arguments}))
+        )
+        if error is not None or not results:
+            return error
+        if isinstance(results[0], ReferendumResult):
+            self.last_result = results[0]
+        if results[0] is False and declared.refusal:
+            return declared.refusal
+        return None
+
     def memorial(self) -> str | None:
         """Hold a memorial now."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "memorial"}))
+        return self.intervene("memorial")
 
     def broadcast(self, tone: str) -> str | None:
         """The captain speaks now in ``tone``."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "message", "tone": tone}))
+        return self.intervene("message", tone=tone)
 
     def mitigate(self) -> str | None:
         """Start reinforcing the hull (a message if work is already under way)."""
-        started = []
-        error = self._do(lambda m: started.append(self._apply({"day": m.day, "kind": "mitigate"})))
-        if error is None and started and not started[0]:
-            return "reinforcement is already under way"
-        return error
+        return self.intervene("mitigate")
 
     def call_referendum(self) -> str | None:
         """Hold a referendum now; the result becomes :attr:`last_result`."""
-
-        def vote(m: CrewModel) -> None:
-            self.last_result = self._apply({"day": m.day, "kind": "referendum"})
-
-        return self._do(vote)
+        return self.intervene("referendum")
 
     def _apply(self, entry: dict[str, Any]) -> Any:
         """Apply intervention ``entry`` to A and (unless it is one ship's setting) to B, and
         record it; returns what A's verb returned."""
-        result = timelines.apply(self.model, entry)
+        kind = event_kinds.get(entry["kind"])
+        result = kind.apply(self.model, entry)
         self.timeline.append(entry)
-        if entry["kind"] == "strategy":
-            self.settings = {**self.settings, "captain_strategy": entry["name"]}
-        elif entry["kind"] == "breach_rate":
-            changed = {k: v for k, v in entry.items() if k not in ("day", "kind")}
+        if kind.parameters:
+            changed = {p: entry[a] for a, p in kind.parameters.items() if a in entry}
             self.settings = {**self.settings, **changed}
-        if self.twin is not None and entry["kind"] not in SETTING_KINDS:
+        if self.twin is not None and not kind.own_ship:
             try:
-                timelines.apply(self.twin, entry)
+                kind.apply(self.twin, entry)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"ship B: {error}") from None
         return result
