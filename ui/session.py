@@ -36,8 +36,11 @@ CONTROLLED = (
 #: Largest crew the page accepts (beyond it a step no longer renders in half a second).
 MAX_UI_CREW = 20_000
 DEFAULT_SEED = 1
-#: Settings that act on the running ship at once (the rest apply at the next Reset).
-IMMEDIATE = ("captain_strategy", "impact_rate", "penetration_probability")
+#: Settings that act on the running ship at once (the rest apply at the next Reset): the
+#: parameters that kinds of intervention set (model/event_kinds.py).
+IMMEDIATE = tuple(
+    parameter for kind in event_kinds.registered() for parameter in (kind.parameters or {}).values()
+)
 #: The page's label of each setting, used in every message instead of the parameter's name.
 LABELS = {
     "n_crew": "Crew size",
@@ -57,6 +60,16 @@ CREW_PROBE = 400
 #: Spawn key of the page's own random stream (where a "random" breach strikes), apart from
 #: the model's streams (children 0 to 4 of the seed): both twins get the same place.
 PLACE_STREAM = 1000
+
+
+def setting_kind(name: str) -> tuple[event_kinds.EventKind, event_kinds.Argument]:
+    """The kind of intervention (:mod:`model.event_kinds`) that sets parameter ``name`` on a
+    running ship, and its argument that carries the value."""
+    for kind in event_kinds.registered():
+        for argument, parameter in (kind.parameters or {}).items():
+            if parameter == name:
+                return kind, kind.argument(argument)
+    raise ValueError(f"{name} cannot act mid-run")
 
 
 def default_settings() -> dict[str, Any]:
@@ -316,11 +329,11 @@ class Session:
         if name not in IMMEDIATE:
             raise ValueError(f"{name} cannot act mid-run")
 
+        kind, argument = setting_kind(name)
+
         def change(m: CrewModel) -> None:
-            if name == "captain_strategy":
-                self._apply({"day": m.day, "kind": "strategy", "name": value})
-            else:
-                self._apply({"day": m.day, "kind": "breach_rate", name: float(value)})
+            given = float(value) if isinstance(argument.check, event_kinds.Number) else value
+            self._apply({"day": m.day, "kind": kind.name, argument.name: given})
             self.settings = {**self.settings, name: value}
 
         error = self._do(change)
