@@ -386,31 +386,10 @@ class CrewModel(mesa.Model):
         self._update_frozen()
 
     def _succession(self) -> None:
-        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
-        else the oldest working crew member, else the oldest adult, else anyone, takes
-        command. She keeps her own belief as her private belief, and every crew member's trust
-        in the leadership starts again at ``succession_trust``."""
-        state = self.state
-        ages = self.ages()
-        for pool in (
-            state.alive & (state.role == Role.OFFICER),
-            state.alive & (state.role == Role.CREW),
-            state.alive & (ages >= self.p.voting_age),
-            state.alive,
-        ):
-            if pool.any():
-                new = int(np.flatnonzero(pool)[np.argmax(ages[pool])])
-                state.role[new] = Role.CAPTAIN
-                self.captain = new
-                self.leadership.private_belief = float(state.belief[new])
-                state.trust[state.alive] = self.p.succession_trust
-                self.log(
-                    "succession",
-                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
-                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
-                    slot=new,
-                )
-                return
+        """Captain succession (docs/ODD.md §7.6b, :meth:`Leadership.succeed`)."""
+        new = self.leadership.succeed(self.state, self.ages(), self.p.voting_age, self.log)
+        if new is not None:
+            self.captain = new
 
     # --- interventions --------------------------------------------------------------------
     def breach(

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model import strategies
+from model.crew import Role
 from model.event_kinds import OneOf
 from model.parameters import Parameters, parse_schedule
 
@@ -123,6 +124,34 @@ class Leadership:
         answers = self.effects.answers
         if answers == "any" or (answers == "public" and public):
             self.pending_response = True
+
+    def succeed(
+        self, state: CrewState, ages: np.ndarray, voting_age: float, log: Log
+    ) -> int | None:
+        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
+        else the oldest working crew member, else the oldest adult, else anyone, takes
+        command. She keeps her own belief as her private belief, and every crew member's
+        trust in the leadership starts again at ``succession_trust``. Returns the new
+        captain's slot (None: nobody is alive)."""
+        for pool in (
+            state.alive & (state.role == Role.OFFICER),
+            state.alive & (state.role == Role.CREW),
+            state.alive & (ages >= voting_age),
+            state.alive,
+        ):
+            if pool.any():
+                new = int(np.flatnonzero(pool)[np.argmax(ages[pool])])
+                state.role[new] = Role.CAPTAIN
+                self.private_belief = float(state.belief[new])
+                state.trust[state.alive] = self.p.succession_trust
+                log(
+                    "succession",
+                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
+                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
+                    slot=new,
+                )
+                return new
+        return None
 
     def public_stance(self, mission_value: float) -> float | None:
         """The belief the crew hears from the captain in conversation, or None (her own)."""
