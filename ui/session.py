@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from model import CrewModel, Parameters, ReferendumResult
+from model import CrewModel, Parameters, ReferendumResult, event_kinds
 from model import timeline as timelines
 
 #: The parameters the control panel exposes, in display order.
@@ -36,8 +36,11 @@ CONTROLLED = (
 #: Largest crew the page accepts (beyond it a step no longer renders in half a second).
 MAX_UI_CREW = 20_000
 DEFAULT_SEED = 1
-#: Settings that act on the running ship at once (the rest apply at the next Reset).
-IMMEDIATE = ("captain_strategy", "impact_rate", "penetration_probability")
+#: Settings that act on the running ship at once (the rest apply at the next Reset): the
+#: parameters that kinds of intervention set (model/event_kinds.py).
+IMMEDIATE = tuple(
+    parameter for kind in event_kinds.registered() for parameter in (kind.parameters or {}).values()
+)
 #: The page's label of each setting, used in every message instead of the parameter's name.
 LABELS = {
     "n_crew": "Crew size",
@@ -57,8 +60,16 @@ CREW_PROBE = 400
 #: Spawn key of the page's own random stream (where a "random" breach strikes), apart from
 #: the model's streams (children 0 to 4 of the seed): both twins get the same place.
 PLACE_STREAM = 1000
-#: Timeline kinds that are settings of one ship (a twin keeps its own), not interventions.
-SETTING_KINDS = ("strategy",)
+
+
+def setting_kind(name: str) -> tuple[event_kinds.EventKind, event_kinds.Argument]:
+    """The kind of intervention (:mod:`model.event_kinds`) that sets parameter ``name`` on a
+    running ship, and its argument that carries the value."""
+    for kind in event_kinds.registered():
+        for argument, parameter in (kind.parameters or {}).items():
+            if parameter == name:
+                return kind, kind.argument(argument)
+    raise ValueError(f"{name} cannot act mid-run")
 
 
 def default_settings() -> dict[str, Any]:
@@ -318,11 +329,11 @@ class Session:
         if name not in IMMEDIATE:
             raise ValueError(f"{name} cannot act mid-run")
 
+        kind, argument = setting_kind(name)
+
         def change(m: CrewModel) -> None:
-            if name == "captain_strategy":
-                self._apply({"day": m.day, "kind": "strategy", "name": value})
-            else:
-                self._apply({"day": m.day, "kind": "breach_rate", name: float(value)})
+            given = float(value) if isinstance(argument.check, event_kinds.Number) else value
+            self._apply({"day": m.day, "kind": kind.name, argument.name: given})
             self.settings = {**self.settings, name: value}
 
         error = self._do(change)
@@ -343,43 +354,56 @@ class Session:
 
         return self._do(strike)
 
+    def intervene(self, kind: str, **arguments: Any) -> str | None:
+        """The intervention ``kind`` (:mod:`model.event_kinds`) now, with these arguments, on
+        A and B; a message if it fails or its verb did nothing (the kind's ``refusal``). A
+        breach goes through :meth:`breach` (its random place is the page's)."""
+        if kind == "breach":
+            return self.breach(**arguments)
+        try:
+            declared = event_kinds.get(kind)
+        except ValueError as error:
+            return str(error)
+        results: list[Any] = []
+        error = self._do(
+            lambda m: results.append(self._apply({"day": m.day, "kind": kind, **arguments}))
+        )
+        if error is not None or not results:
+            return error
+        if isinstance(results[0], ReferendumResult):
+            self.last_result = results[0]
+        if results[0] is False and declared.refusal:
+            return declared.refusal
+        return None
+
     def memorial(self) -> str | None:
         """Hold a memorial now."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "memorial"}))
+        return self.intervene("memorial")
 
     def broadcast(self, tone: str) -> str | None:
         """The captain speaks now in ``tone``."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "message", "tone": tone}))
+        return self.intervene("message", tone=tone)
 
     def mitigate(self) -> str | None:
         """Start reinforcing the hull (a message if work is already under way)."""
-        started = []
-        error = self._do(lambda m: started.append(self._apply({"day": m.day, "kind": "mitigate"})))
-        if error is None and started and not started[0]:
-            return "reinforcement is already under way"
-        return error
+        return self.intervene("mitigate")
 
     def call_referendum(self) -> str | None:
         """Hold a referendum now; the result becomes :attr:`last_result`."""
-
-        def vote(m: CrewModel) -> None:
-            self.last_result = self._apply({"day": m.day, "kind": "referendum"})
-
-        return self._do(vote)
+        return self.intervene("referendum")
 
     def _apply(self, entry: dict[str, Any]) -> Any:
         """Apply intervention ``entry`` to A and (unless it is one ship's setting) to B, and
         record it; returns what A's verb returned."""
-        result = timelines.apply(self.model, entry)
+        kind = event_kinds.get(entry["kind"])
+        result = kind.apply(self.model, entry)
         self.timeline.append(entry)
-        if entry["kind"] == "strategy":
-            self.settings = {**self.settings, "captain_strategy": entry["name"]}
-        elif entry["kind"] == "breach_rate":
-            changed = {k: v for k, v in entry.items() if k not in ("day", "kind")}
+        if kind.parameters:
+            changed = {p: entry[a] for a, p in kind.parameters.items() if a in entry}
             self.settings = {**self.settings, **changed}
-        if self.twin is not None and entry["kind"] not in SETTING_KINDS:
+        if self.twin is not None and not kind.own_ship:
             try:
-                timelines.apply(self.twin, entry)
+                kind.apply(self.twin, entry)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"ship B: {error}") from None
         return result
