@@ -11,9 +11,11 @@ breach, else day 0 (:func:`model.who_moved.default_since_day`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import solara
 
@@ -106,16 +108,13 @@ def WhoMoved(
     page = min(page, pages - 1)
     shown = table.iloc[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]
 
-    def open_ego(slot: int) -> None:
-        set_chosen((id(model), int(slot)))
-
     with solara.Column(classes=["who-moved"], gap="4px") as main:
         SinceDay(model, since)
         solara.Text(summary(table, day, n_dead), classes=["who-moved-summary"])
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Column(gap="2px"):
                 if len(table):
-                    _Table(shown, open_ego, person)
+                    _Table(rows(shown), set_chosen, id(model), person)
                     if pages > 1:
                         with solara.Row(style={"align-items": "center"}, gap="4px"):
                             solara.Button(
@@ -147,11 +146,32 @@ def WhoMoved(
     return main
 
 
+def rows(shown: pd.DataFrame) -> tuple[tuple, ...]:
+    """A page of the table as plain tuples (crew, day, section, department, vote, tie,
+    request): cheap to compare, so an unchanged page is not redrawn."""
+    status = np.where(shown["open"], "open", np.where(shown["alive"], "closed", "died"))
+    return tuple(
+        zip(
+            shown["crew"].tolist(),
+            shown["day"].tolist(),
+            shown["section"].tolist(),
+            shown["department"].tolist(),
+            (shown["vote_before"] + " → " + shown["vote_after"]).tolist(),
+            shown["tie"].astype(str).tolist(),
+            status.tolist(),
+            strict=True,
+        )
+    )
+
+
 @solara.component
-def _Table(shown: pd.DataFrame, open_ego, person: int | None) -> solara.Element:
-    """One page of the table; each crew number is a button opening the ego network."""
+def _Table(
+    page: tuple[tuple, ...], set_chosen: Callable, model_id: int, person: int | None
+) -> solara.Element:
+    """One page of the table; each crew number is a button opening the ego network (the
+    arguments are plain values, so Solara skips an unchanged page)."""
     head = ["crew", "day", "section", "department", "vote", "tie to the dead", "request"]
-    cell = {"padding": "0 8px", "text-align": "left"}
+    cell = "padding: 0 8px; text-align: left"
     with solara.v.Html(
         tag="table",
         class_="who-moved-table",
@@ -160,30 +180,18 @@ def _Table(shown: pd.DataFrame, open_ego, person: int | None) -> solara.Element:
         with solara.v.Html(tag="tr"):
             for name in head:
                 solara.v.Html(tag="th", children=[name], style_="padding: 0 8px")
-        for row in shown.itertuples(index=False):
-            status = "open" if row.open else "died" if not row.alive else "closed"
-            with solara.v.Html(tag="tr", class_=f"who-moved-row tie-{row.tie}"):
+        for crew, *values in page:
+            with solara.v.Html(tag="tr", class_=f"who-moved-row tie-{values[4]}"):
                 with solara.v.Html(tag="td"):
                     solara.Button(
-                        str(row.crew),
-                        on_click=partial(open_ego, row.crew),
+                        str(crew),
+                        on_click=partial(set_chosen, (model_id, crew)),
                         text=True,
                         dense=True,
-                        outlined=row.crew == person,
+                        outlined=crew == person,
                         color=MOVER,
                         classes=["who-moved-person"],
                     )
-                for value in (
-                    row.day,
-                    row.section,
-                    row.department,
-                    f"{row.vote_before} → {row.vote_after}",
-                    row.tie,
-                    status,
-                ):
-                    solara.v.Html(tag="td", children=[str(value)], style_=_style(cell))
+                for value in values:
+                    solara.v.Html(tag="td", children=[str(value)], style_=cell)
     return main
-
-
-def _style(css: dict[str, str]) -> str:
-    return "; ".join(f"{k}: {v}" for k, v in css.items())
