@@ -42,6 +42,7 @@ from model.ship import ADULT_AGES, build_ship
 from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
 from model.streams import Streams
 from model.voyage import Voyage
+from model.who_moved import Ledger
 
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
 #: kin's grief is found by household, and nobody's belief depends on an infant's). Couples,
@@ -136,6 +137,8 @@ class CrewModel(mesa.Model):
         self._signatures = 0  # petition signatures, counted daily
         self.referendums: list[ReferendumResult] = []
         self._today: dict[str, Any] | None = None
+        #: requests and deaths (with the ties of the dead) for :func:`model.who_moved.who_moved`
+        self.ledger = Ledger()
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
         self.traits = np.random.default_rng(trait_seed)  # traits of everyone, at birth
@@ -368,6 +371,7 @@ class CrewModel(mesa.Model):
         if blamed:
             self.leadership.erode_trust(self.day, state, loss, public)
         state.alive[slots] = False
+        self.ledger.record_deaths(self.day, slots, self.network)  # before their ties are cut
         self.network.remove(slots)
         for slot in slots:
             self.crew[slot].remove()

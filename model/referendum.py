@@ -89,6 +89,7 @@ class Petition:
             chance = chance * (1.0 + self.p.request_grief_boost * state.grief[candidates])
         filed = candidates[u[candidates] < chance]
         state.requested[filed] = True
+        model.ledger.file_requests(model.day, filed, state.recorded_vote[filed])
         return len(filed)
 
     def signatures(self, state: CrewState, voters: np.ndarray, mission: int) -> int:

@@ -31,6 +31,7 @@ from ui.sweep_panel import SweepPanel
 from ui.tab_id import TabId
 from ui.twin import TwinControls
 from ui.voyage_view import EndBanner, VoyageControls, VoyageView
+from ui.who_moved import WhoMoved
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
 #: intervention) get their turn. With one day per update Play makes 4 days a second.
@@ -243,6 +244,7 @@ def Views(
     model = session.model
     twin = session.twin
     solara.use_effect(lambda: session.mark_drawn(version), [version])
+    since = solara.use_reactive(None)  # the "who moved" window, shared by map and table
     with solara.Column(gap="8px") as main:
         if model is None:
             solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
@@ -261,7 +263,7 @@ def Views(
             with solara.Card(
                 "Ship map", style={"max-width": "800px", "flex": "1 1 420px", "min-width": "0"}
             ):
-                Guarded("ship map", lambda: ShipMap(model, version), version)
+                Guarded("ship map", lambda: ShipMap(model, version, since), version)
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(
                     "interventions",
@@ -293,4 +295,6 @@ def Views(
                 )
             with solara.Card("Event log (newest first)", style={"min-width": "420px"}):
                 Guarded("event log", lambda: EventLog(model, version), version)
+        with solara.Card("Who moved"):
+            Guarded("who moved", lambda: WhoMoved(model, version, session.cache, since), version)
     return main
