@@ -114,8 +114,8 @@ class Budget:
                 value = float(text) if text else float(default)
             except ValueError:
                 raise ValueError(f"{name}={environ[name]!r} is not a number") from None
-            if not value >= 0:
-                raise ValueError(f"{name}={environ[name]!r} must be 0 or more")
+            if not 0 <= value < float("inf"):
+                raise ValueError(f"{name}={environ[name]!r} must be a number of 0 or more")
             values.append(value)
         return cls(int(values[0]), 60 * values[1])
 

@@ -130,7 +130,7 @@ def test_settings_come_from_the_environment():
         budgets.DEFAULT_BUDGET,
         60 * budgets.DEFAULT_IDLE_MINUTES,
     )
-    for bad in ("lots", "-1"):
+    for bad in ("lots", "-1", "inf", "nan"):
         with pytest.raises(ValueError, match=budgets.ENV_BUDGET):
             Budget.from_environment({budgets.ENV_BUDGET: bad})
 
@@ -210,6 +210,7 @@ def notices(rc) -> list[str]:
 
 def test_the_page_shows_a_released_ship_as_a_notice_and_reset_rebuilds_it(clock):
     budget = Budget(CREW, IDLE, clock=clock)
+    server = budgets.server()
     budgets.use(budget)
     tab = uuid.uuid4().hex
     try:
@@ -227,4 +228,4 @@ def test_the_page_shows_a_released_ship_as_a_notice_and_reset_rebuilds_it(clock)
         assert notices(rc) == [] and tab_state(tab).session.model is not None
         rc.close()
     finally:
-        budgets.use(None)
+        budgets.use(server)
