@@ -264,6 +264,8 @@ class Session:
                     problem = build_message(settings, str(error))
         if problem is not None:
             self.error = problem
+            if self.model is None and budgets.is_notice(problem):
+                self.settings = dict(settings)  # the panel shows the ship asked for; Reset retries
             return problem
         with self.lock:
             self.model = model

@@ -182,9 +182,10 @@ def test_an_idle_session_is_released_and_its_user_can_reset(clock):
     assert idle.model is None and busy.model is not None
     message = idle.step()  # the user comes back
     assert message.startswith(budgets.RELEASED) and "press Reset" in message
-    assert is_notice(idle.reset(settings()))  # still full: nobody is idle
+    assert is_notice(idle.reset(settings(seed=5)))  # still full: nobody is idle
+    assert idle.settings["seed"] == 5  # the panel keeps the ship asked for
     clock.now += IDLE
-    assert idle.reset(settings()) is None and idle.model is not None
+    assert idle.reset(idle.settings) is None and idle.model.p.n_crew == CREW
 
 
 def test_a_failed_build_returns_the_claim(clock, monkeypatch):
