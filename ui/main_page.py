@@ -14,6 +14,7 @@ from collections.abc import Callable
 import solara
 
 from ui.all_parameters import AllParameters, acts_now_ok, value_of
+from ui.budget import is_notice
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
@@ -91,6 +92,7 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
 
     if session.model is None and session.error is None:
         session.reset(tab.settings)
+    session.touch()  # a tab drawn again is in use: its ship is not idle
 
     def changed(error: str | None = None) -> None:
         message.set(error)
@@ -247,7 +249,10 @@ def Views(
     since = solara.use_reactive(None)  # the "who moved" window, shared by map and table
     with solara.Column(gap="8px") as main:
         if model is None:
-            solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
+            if is_notice(session.error):  # the server's crew budget: a notice, not a failure
+                solara.Info(session.error, classes=["ui-message", "budget-message"])
+            else:
+                solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version, twin), version)
         if voyage:

@@ -19,6 +19,7 @@ import numpy as np
 
 from model import CrewModel, Parameters, ReferendumResult, event_kinds
 from model import timeline as timelines
+from ui import budget as budgets
 
 #: The parameters the control panel exposes, in display order.
 CONTROLLED = (
@@ -179,6 +180,9 @@ class Session:
             ``twin_strategy``; it advances with ``model`` and gets the same interventions.
         twin_strategy: The captain's strategy on ship B.
         twin_day: The day B branched off A.
+        budget: The crew budget this session's ships are claimed from (None: the server's,
+            :func:`ui.budget.server`); the session may lose its ships to it when idle
+            (:meth:`release`).
     """
 
     settings: dict[str, Any] = field(default_factory=default_settings)
@@ -195,6 +199,36 @@ class Session:
     changes: int = 0  # the change counter: the model changed this many times
     drawn: int = -1  # the newest change counter the page has finished drawing
     _drawing: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    budget: budgets.Budget | None = field(default=None, repr=False, compare=False)
+
+    # --- the server's crew budget ---------------------------------------------------------
+    def _budget(self) -> budgets.Budget:
+        return self.budget if self.budget is not None else budgets.server()
+
+    def crew_held(self) -> int:
+        """Crew of this session's ships as the budget counts them (the built crew size, twice
+        with the twin on; 0 without a ship)."""
+        if self.model is None:
+            return 0
+        return int(self.built["n_crew"]) * (2 if self.twin is not None else 1)
+
+    def touch(self) -> None:
+        """The session was used now: its ship is not idle."""
+        self._budget().touch(self)
+
+    def release(self, message: str) -> bool:
+        """Drop the ships to free memory (the budget calls this on an idle session): the
+        settings stay, ``error`` becomes ``message`` and Reset builds the ship again. Returns
+        False, dropping nothing, if the session is busy (a step holds its lock)."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            self.model, self.twin, self.last_result = None, None, None
+            self.cache = {}
+            self.error = message
+        finally:
+            self.lock.release()
+        return True
 
     def next_version(self) -> int:
         """A new change number, unique even when two threads ask at once."""
@@ -229,13 +263,20 @@ class Session:
     def reset(self, settings: dict[str, Any]) -> str | None:
         """Build a new model from ``settings``; on failure keep the old one and return why."""
         problem = check_settings(settings)
+        held = self.crew_held()
         if problem is None:
-            try:
-                model = _build(settings)
-            except (ValueError, TypeError) as error:
-                problem = build_message(settings, str(error))
+            ships = 2 if self.twin_strategy is not None else 1
+            problem = self._budget().claim(self, settings["n_crew"] * ships)
+            if problem is None:
+                try:
+                    model = _build(settings)
+                except (ValueError, TypeError) as error:
+                    self._budget().set(self, held)
+                    problem = build_message(settings, str(error))
         if problem is not None:
             self.error = problem
+            if self.model is None and budgets.is_notice(problem):
+                self.settings = dict(settings)  # the panel shows the ship asked for; Reset retries
             return problem
         with self.lock:
             self.model = model
@@ -273,6 +314,7 @@ class Session:
                     self.twin.run(day - self.twin.day)
         except (ValueError, TypeError) as error:
             self.model, self.settings, self.timeline, self.built, self.twin, self.cache = old
+            self._budget().set(self, self.crew_held())
             self.error = page_message(str(error))
             return f"the scenario could not be replayed: {self.error}"
         return None
@@ -285,9 +327,13 @@ class Session:
         if strategy is None:
             with self.lock:
                 self.twin, self.twin_strategy = None, None
+                self._budget().set(self, self.crew_held())
             return None
         if self.model is None:
             return self.error or "no model: press Reset"
+        problem = self._budget().claim(self, 2 * int(self.built["n_crew"]))
+        if problem is not None:
+            return problem
         with self.lock, tempfile.TemporaryDirectory() as folder:
             path = self.model.save(Path(folder) / "ship-b")
             twin = CrewModel.load(path)
@@ -295,6 +341,7 @@ class Session:
                 try:
                     twin.set_strategy(strategy)
                 except (ValueError, TypeError) as error:
+                    self._budget().set(self, self.crew_held())
                     return page_message(str(error))
             self.twin, self.twin_strategy, self.twin_day = twin, strategy, self.model.day
         return None
@@ -435,6 +482,7 @@ class Session:
     def _do(self, action) -> str | None:
         if self.model is None:
             return self.error or "no model: press Reset"
+        self.touch()
         try:
             with self.lock:
                 action(self.model)
