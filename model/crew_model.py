@@ -320,8 +320,9 @@ class CrewModel(mesa.Model):
     def _petition(self) -> None:
         voters = self.voters()
         filed = self.petition.daily(self.state, voters, self.streams.petition)
-        if filed:
-            self.log("requests", f"{filed} asked to change their vote", count=filed)
+        if len(filed):
+            self.ledger.file_requests(self.day, filed, self.state.recorded_vote[filed])
+            self.log("requests", f"{len(filed)} asked to change their vote", count=len(filed))
         self._signatures = self.petition.signatures(self.state, voters, self.mission)
         last = self.referendums[-1].day
         if self.petition.due(self.day, last, self._signatures, int(voters.sum()), self.log):

@@ -73,9 +73,11 @@ class Petition:
         self.p = p
         self.scheduled_day: int | None = None
 
-    def daily(self, state: CrewState, voters: np.ndarray, rng: np.random.Generator) -> int:
-        """File today's requests (draws from ``rng``, the requests' stream); returns how many
-        were filed."""
+    def daily(
+        self, state: CrewState, voters: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """File today's requests (draws from ``rng``, the requests' stream); returns the slots
+        that filed."""
         # one uniform per slot every day, whoever qualifies (common random numbers: a voter's
         # request is decided by the same number on a twin whose strategy moved others)
         u = rng.random(state.size)
@@ -83,14 +85,13 @@ class Petition:
         want &= intentions(state.belief) != state.recorded_vote
         candidates = np.flatnonzero(want)
         if len(candidates) == 0:
-            return 0
+            return candidates
         chance = self.p.request_probability * state.request_propensity[candidates]
         if self.p.request_grief_boost:
             chance = chance * (1.0 + self.p.request_grief_boost * state.grief[candidates])
         filed = candidates[u[candidates] < chance]
         state.requested[filed] = True
-        model.ledger.file_requests(model.day, filed, state.recorded_vote[filed])
-        return len(filed)
+        return filed
 
     def signatures(self, state: CrewState, voters: np.ndarray, mission: int) -> int:
         """Requests toward the option that lost the last referendum."""

@@ -27,7 +27,7 @@ def file_for(model: CrewModel, people: list[int]) -> None:
     s = model.state
     people = np.asarray(people)
     s.belief[people] = np.where(s.recorded_vote[people] == Vote.CONTINUE, 0.0, 1.0)
-    model.petition.daily(model, model.voters())
+    model._petition()  # the day's requests, recorded in the ledger
 
 
 @pytest.fixture
