@@ -259,7 +259,7 @@ class CrewModel(mesa.Model):
         if len(premature):
             self.kill(premature, cause="premature")
         if len(old):
-            self.kill(old, cause="old age", blamed=False)
+            self.kill(old, cause="old age", blamed=False, grief_weight=self.p.old_age_grief)
         for _ in range(self.breaches.occurs(self.streams.hazards)):
             if self.state.alive.any():
                 self.breach(source="hazard")
@@ -356,18 +356,26 @@ class CrewModel(mesa.Model):
 
     # --- deaths ---------------------------------------------------------------------------
     def kill(
-        self, slots: np.ndarray, cause: str, public: bool = False, blamed: bool = True
+        self,
+        slots: np.ndarray,
+        cause: str,
+        public: bool = False,
+        blamed: bool = True,
+        grief_weight: float = 1.0,
     ) -> None:
         """Deaths: grief and trust for those hit, then removal from the ship and network.
 
         ``blamed=False`` (deaths of old age): grief without a loss of trust in the
-        leadership; nobody holds the leadership to account for old age (docs/ODD.md)."""
+        leadership; nobody holds the leadership to account for old age (docs/ODD.md).
+        ``grief_weight`` scales the grief they bring (``old_age_grief`` for old age)."""
         slots = np.asarray(slots, dtype=np.int64)
         state = self.state
         slots = slots[state.alive[slots]]
         if len(slots) == 0:
             return
         grief, loss = self.grief.impacts(state, self.network, slots, public)
+        if grief_weight != 1.0:
+            grief = grief * grief_weight
         self.grief.add(state, grief)
         if blamed:
             self.leadership.erode_trust(self.day, state, loss, public)
