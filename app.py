@@ -7,6 +7,7 @@ components live in the ``ui`` package; no model is built here, each tab builds i
 import solara
 import solara.server.settings
 
+from ui import budget
 from ui.devserver import keep_libraries_loaded
 from ui.main_page import Page as ShipPage
 from ui.sweeps_page import SweepsPage
@@ -17,5 +18,6 @@ routes = [
 ]
 
 keep_libraries_loaded()
+budget.server()  # a bad CREW_UI_BUDGET or CREW_UI_IDLE_MINUTES stops the server here
 # The "This website runs on Solara" banner sat over the Interventions at 1024x768.
 solara.server.settings.theme.show_banner = False

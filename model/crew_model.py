@@ -22,6 +22,7 @@ from model import checkpoint
 from model.crew import CrewMember, Role, Vote
 from model.demography import MONTH_DAYS, Demography, initial_partners
 from model.disengagement import Disengagement
+from model.event_kinds import WHOLE
 from model.events import Breaches, breach_victims
 from model.grief import Grief
 from model.influence import make_crew_rule
@@ -41,6 +42,7 @@ from model.ship import ADULT_AGES, build_ship
 from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
 from model.streams import Streams
 from model.voyage import Voyage
+from model.who_moved import Ledger
 
 #: Newborns' ties join the network at the monthly registry update (they are infants: their
 #: kin's grief is found by household, and nobody's belief depends on an infant's). Couples,
@@ -135,6 +137,8 @@ class CrewModel(mesa.Model):
         self._signatures = 0  # petition signatures, counted daily
         self.referendums: list[ReferendumResult] = []
         self._today: dict[str, Any] | None = None
+        #: requests and deaths (with the ties of the dead) for :func:`model.who_moved.who_moved`
+        self.ledger = Ledger()
 
         self.layout = build_ship(p, np.random.default_rng(ship_seed))
         self.traits = np.random.default_rng(trait_seed)  # traits of everyone, at birth
@@ -157,9 +161,9 @@ class CrewModel(mesa.Model):
         self.breaches = Breaches(
             p.impact_rate * p.penetration_probability, p.mitigation_efficacy, p.mitigation_days
         )
-        self.grief = Grief(self)
-        self.leadership = Leadership(self)
-        self.petition = Petition(self)
+        self.grief = Grief(p)
+        self.leadership = Leadership(p)
+        self.petition = Petition(p)
         # its own stream (a fifth child of the run's seed): withdrawing draws no number the
         # other sub-models would have drawn
         self.disengagement = Disengagement(p, np.random.default_rng(self.seed.spawn(1)[0]))
@@ -188,33 +192,39 @@ class CrewModel(mesa.Model):
 
     # --- the day ------------------------------------------------------------------------
     def step(self) -> None:
-        """One day aboard: hazards, births, leadership, influence, grief, disengagement,
-        petition, metrics. Once the run has ended (arrival, extinction) a step does nothing."""
+        """One day aboard, the ODD's process list (docs/ODD.md §3), one line a process. Once
+        the run has ended (arrival, extinction) a step does nothing."""
         if self.ended:
             return
         self.day += 1
         self._hazards()
-        if not self.voters().any():  # children alone cannot keep the ship, nor vote
-            left = int(self.state.alive.sum())
-            self._end(
-                "extinction",
-                "the last of the crew died: the ship is empty"
-                if left == 0
-                else f"the last adult died: {left} children cannot keep the ship",
-            )
+        if self._extinct():
             return
         self._demography()
-        self.leadership.daily(self)
+        self.leadership.daily(self.day, self.state, self.listeners, self.mission_value, self.log)
         self._influence()
-        self.grief.daily(self, self.leadership.framing, self.mission_value)
-        self.leadership.recover_trust(self, self.breaches.mitigating)
-        self.disengagement.daily(self)
+        self.grief.daily(self.state, self.frozen, self.leadership.framing, self.mission_value)
+        self.leadership.recover_trust(self.state, self.breaches.mitigating)
+        self._disengagement()
         self._petition()
         self._collect()
         if self.voyage.arrived(self.day):
             self._end("arrival", f"the ship arrives at {self.voyage.course}")
         if self.p.debug:
             self.check_invariants()
+
+    def _extinct(self) -> bool:
+        """Children alone cannot keep the ship, nor vote: with no adult left the run ends."""
+        if self.voters().any():
+            return False
+        left = int(self.state.alive.sum())
+        self._end(
+            "extinction",
+            "the last of the crew died: the ship is empty"
+            if left == 0
+            else f"the last adult died: {left} children cannot keep the ship",
+        )
+        return True
 
     def _end(self, why: str, detail: str) -> None:
         """The run ends today: an event, and no further steps (``ended``, ``running``)."""
@@ -249,7 +259,7 @@ class CrewModel(mesa.Model):
         if len(premature):
             self.kill(premature, cause="premature")
         if len(old):
-            self.kill(old, cause="old age", blamed=False)
+            self.kill(old, cause="old age", blamed=False, grief_weight=self.p.old_age_grief)
         for _ in range(self.breaches.occurs(self.streams.hazards)):
             if self.state.alive.any():
                 self.breach(source="hazard")
@@ -288,7 +298,7 @@ class CrewModel(mesa.Model):
             state.belief[self.captain] = stance
         before = state.belief.copy() if self.p.susceptibility_spread > 0 else None
         state.belief[:] = self.influence.update(
-            self.disengagement.influence_ties(self),
+            self.disengagement.influence_ties(self.network, state.disengaged),
             state.belief,
             state.anchor,
             self.streams.influence,
@@ -299,13 +309,23 @@ class CrewModel(mesa.Model):
             np.copyto(state.belief, moved, where=s != 1.0)  # s = 1: the rule's value, bit for bit
         state.belief[self.captain] = private
 
+    def _disengagement(self) -> None:
+        """Withdrawal and return; the hazards take tomorrow's multipliers from it."""
+        withdrawal = self.disengagement
+        if withdrawal.daily(self.state, self.voters(), self.mission_value):
+            self.breaches.rate_multiplier = withdrawal.breach_multiplier
+            self.breaches.slow(withdrawal.work_pace)
+            self.demography.multiplier = withdrawal.mortality_multiplier
+
     def _petition(self) -> None:
         voters = self.voters()
-        filed = self.petition.daily(self, voters)
-        if filed:
-            self.log("requests", f"{filed} asked to change their vote", count=filed)
-        self._signatures = self.petition.signatures(self, voters)
-        if self.petition.due(self, self._signatures, int(voters.sum())):
+        filed = self.petition.daily(self.state, voters, self.streams.petition)
+        if len(filed):
+            self.ledger.file_requests(self.day, filed, self.state.recorded_vote[filed])
+            self.log("requests", f"{len(filed)} asked to change their vote", count=len(filed))
+        self._signatures = self.petition.signatures(self.state, voters, self.mission)
+        last = self.referendums[-1].day
+        if self.petition.due(self.day, last, self._signatures, int(voters.sum()), self.log):
             self.petition.scheduled_day = None
             self._hold_referendum("petition")
 
@@ -336,22 +356,31 @@ class CrewModel(mesa.Model):
 
     # --- deaths ---------------------------------------------------------------------------
     def kill(
-        self, slots: np.ndarray, cause: str, public: bool = False, blamed: bool = True
+        self,
+        slots: np.ndarray,
+        cause: str,
+        public: bool = False,
+        blamed: bool = True,
+        grief_weight: float = 1.0,
     ) -> None:
         """Deaths: grief and trust for those hit, then removal from the ship and network.
 
         ``blamed=False`` (deaths of old age): grief without a loss of trust in the
-        leadership; nobody holds the leadership to account for old age (docs/ODD.md)."""
+        leadership; nobody holds the leadership to account for old age (docs/ODD.md).
+        ``grief_weight`` scales the grief they bring (``old_age_grief`` for old age)."""
         slots = np.asarray(slots, dtype=np.int64)
         state = self.state
         slots = slots[state.alive[slots]]
         if len(slots) == 0:
             return
-        grief, loss = self.grief.impacts(self, slots, public)
-        self.grief.add(self, grief)
+        grief, loss = self.grief.impacts(state, self.network, slots, public)
+        if grief_weight != 1.0:
+            grief = grief * grief_weight
+        self.grief.add(state, grief)
         if blamed:
-            self.leadership.erode_trust(self, loss, public)
+            self.leadership.erode_trust(self.day, state, loss, public)
         state.alive[slots] = False
+        self.ledger.record_deaths(self.day, slots, self.network)  # before their ties are cut
         self.network.remove(slots)
         for slot in slots:
             self.crew[slot].remove()
@@ -370,31 +399,10 @@ class CrewModel(mesa.Model):
         self._update_frozen()
 
     def _succession(self) -> None:
-        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
-        else the oldest working crew member, else the oldest adult, else anyone, takes
-        command. She keeps her own belief as her private belief, and every crew member's trust
-        in the leadership starts again at ``succession_trust``."""
-        state = self.state
-        ages = self.ages()
-        for pool in (
-            state.alive & (state.role == Role.OFFICER),
-            state.alive & (state.role == Role.CREW),
-            state.alive & (ages >= self.p.voting_age),
-            state.alive,
-        ):
-            if pool.any():
-                new = int(np.flatnonzero(pool)[np.argmax(ages[pool])])
-                state.role[new] = Role.CAPTAIN
-                self.captain = new
-                self.leadership.private_belief = float(state.belief[new])
-                state.trust[state.alive] = self.p.succession_trust
-                self.log(
-                    "succession",
-                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
-                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
-                    slot=new,
-                )
-                return
+        """Captain succession (docs/ODD.md §7.6b, :meth:`Leadership.succeed`)."""
+        new = self.leadership.succeed(self.state, self.ages(), self.p.voting_age, self.log)
+        if new is not None:
+            self.captain = new
 
     # --- interventions --------------------------------------------------------------------
     def breach(
@@ -407,10 +415,8 @@ class CrewModel(mesa.Model):
         """A hull breach now: kills ``deaths`` people in one compartment and displaces its
         section's families. With ``deaths=None`` the toll is drawn (Poisson of
         ``breach_deaths``). Returns where it struck and who died."""
-        if deaths is not None and (
-            isinstance(deaths, bool) or not isinstance(deaths, int | np.integer) or deaths < 0
-        ):
-            raise ValueError(f"deaths={deaths!r} is invalid: expected a whole number >= 0")
+        if deaths is not None:
+            WHOLE.require("deaths", deaths)
         L = self.layout
         if section is not None and not (
             isinstance(section, int | np.integer) and 0 <= section < L.n_sections
@@ -423,8 +429,10 @@ class CrewModel(mesa.Model):
                 f"compartment={compartment!r} is invalid: expected 0 to {L.n_compartments - 1}"
             )
         rng = self.streams.breach_place if source == "hazard" else self.streams.interventions
-        section, compartment, victims = breach_victims(self, deaths, section, compartment, rng)
         state = self.state
+        section, compartment, victims = breach_victims(
+            state, L, self.p.breach_deaths, deaths, section, compartment, rng
+        )
         home = state.alive & (state.section == section)
         displaced = int(len(np.unique(state.household[home])))
         self.counts["breaches"] += 1
@@ -438,7 +446,7 @@ class CrewModel(mesa.Model):
             cause=source,
         )
         displacement = np.where(home, self.p.displacement_grief, 0.0)
-        self.grief.add(self, displacement)
+        self.grief.add(state, displacement)
         self.kill(victims, cause="breach", public=True)
         if self.p.mitigate_after_breach:
             self.mitigate(source="strategy")
@@ -457,10 +465,10 @@ class CrewModel(mesa.Model):
 
     def broadcast(self, tone: str, source: str = "intervention") -> None:
         """The captain speaks now, in one of the tones reassure, memorial or candid."""
-        self.leadership.deliver(self, tone)
+        self.leadership.speak(
+            tone, source, self.day, self.state, self.listeners, self.mission_value, self.log
+        )
         self._refresh_today()
-        kind = self.leadership.tone_effects(tone).message_kind
-        self.log(kind, f"captain: {tone} ({source})", cause=source)
 
     def mitigate(self, source: str = "intervention") -> bool:
         """Start reinforcing the sections; False if work is already under way."""
@@ -507,7 +515,15 @@ class CrewModel(mesa.Model):
         return self._hold_referendum("captain")
 
     def _hold_referendum(self, trigger: str) -> ReferendumResult:
-        result = count_votes(self, self.voters(), trigger)
+        result = count_votes(
+            self.state,
+            self.voters(),
+            self.mission,
+            self.day,
+            self.p.turnout,
+            self.streams.turnout,
+            trigger,
+        )
         self.referendums.append(result)
         new_mission = Vote.CONTINUE if result.outcome == "continue" else Vote.DIVERT
         self.log("referendum", describe_referendum(result), count=result.margin, cause=trigger)

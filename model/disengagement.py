@@ -39,7 +39,8 @@ from scipy import sparse
 from model.crew import Department
 
 if TYPE_CHECKING:
-    from model.crew_model import CrewModel
+    from model.crew import CrewState
+    from model.network import SocialNetwork
     from model.parameters import Parameters
 
 #: Departments whose withdrawal costs lives (care of the ill, the air).
@@ -107,18 +108,19 @@ class Disengagement:
         """Share of a normal day's reinforcement work done today (capacity, at most 1)."""
         return min(1.0, (1.0 + self.p.maintenance_slack) * (1.0 - self.working_share))
 
-    def daily(self, model: CrewModel) -> None:
-        """One day: people disengage and re-engage, the backlog moves, trust erodes under its
-        pressure, and the hazards' multipliers are set for tomorrow."""
-        p, state = self.p, model.state
+    def daily(self, state: CrewState, voters: np.ndarray, mission_value: float) -> bool:
+        """One day: people (``voters``, the adults) disengage and re-engage, the backlog moves,
+        trust erodes under its pressure. Returns whether anything could have moved: then the
+        hazards take tomorrow's multipliers (:attr:`breach_multiplier`, :attr:`work_pace`,
+        :attr:`mortality_multiplier`); False when nobody is or can become disengaged."""
+        p = self.p
         disengaged = state.disengaged
         if p.disengage_rate == 0.0 and self.backlog == 0.0 and not disengaged.any():
-            return
-        adults = model.voters()
-        s = strain(state.trust, state.belief, model.mission_value)
+            return False
+        s = strain(state.trust, state.belief, mission_value)
         to_out, to_in = transition_chances(s, p)
         u = self.rng.random(state.size)
-        leave = adults & ~disengaged & (u < to_out)
+        leave = voters & ~disengaged & (u < to_out)
         back = disengaged & (u < to_in)
         disengaged[leave] = True
         disengaged[back] = False
@@ -132,13 +134,10 @@ class Disengagement:
         erosion = p.backlog_trust_erosion * self.pressure
         if erosion > 0.0:
             state.trust *= 1.0 - erosion
-        model.breaches.rate_multiplier = self.breach_multiplier
-        model.breaches.slow(self.work_pace)
-        model.demography.multiplier = self.mortality_multiplier
+        return True
 
-    def influence_ties(self, model: CrewModel) -> sparse.csr_array:
+    def influence_ties(self, network: SocialNetwork, disengaged: np.ndarray) -> sparse.csr_array:
         """The adjacency the influence rule reads today: the disengaged's ties weakened."""
-        network, disengaged = model.network, model.state.disengaged
         if self.p.disengaged_tie_scale == 1.0 or not disengaged.any():
             return network.adjacency
         scale = np.where(disengaged, self.p.disengaged_tie_scale, 1.0)

@@ -15,7 +15,8 @@ import numpy as np
 from model.streams import poisson_from_uniform
 
 if TYPE_CHECKING:
-    from model.crew_model import CrewModel
+    from model.crew import CrewState
+    from model.ship import ShipLayout
 
 DAYS_PER_YEAR = 365.0
 
@@ -85,20 +86,20 @@ class Breaches:
 
 
 def breach_victims(
-    model: CrewModel,
+    state: CrewState,
+    layout: ShipLayout,
+    mean_deaths: float,
     deaths: int | None,
-    section: int | None = None,
-    compartment: int | None = None,
-    rng: np.random.Generator | None = None,
+    section: int | None,
+    compartment: int | None,
+    rng: np.random.Generator,
 ) -> tuple[int, int, np.ndarray]:
-    """Choose where a breach strikes and who dies, with draws from ``rng`` (default: the
-    model's stream for interventions).
+    """Choose where a breach strikes and who dies, with draws from ``rng``; with ``deaths``
+    None the toll is Poisson of ``mean_deaths`` (at least one).
 
     Returns (section, compartment, victims). Victims come from the struck compartment; when
     more deaths are asked for than it holds, the rest come from the same section.
     """
-    state = model.state
-    rng = model.streams.interventions if rng is None else rng
     alive = state.alive
     if compartment is None:
         pool = state.compartment[alive]
@@ -108,9 +109,9 @@ def breach_victims(
             where = f"section {section}" if section is not None else "the ship"
             raise ValueError(f"no one lives in {where}: a breach there kills no one")
         compartment = int(rng.choice(np.unique(pool)))
-    section = int(compartment // model.layout.compartments_per_section)
+    section = int(compartment // layout.compartments_per_section)
     if deaths is None:
-        deaths = max(1, int(rng.poisson(model.p.breach_deaths)))
+        deaths = max(1, int(rng.poisson(mean_deaths)))
     in_compartment = np.flatnonzero(alive & (state.compartment == compartment))
     rest_of_section = np.flatnonzero(
         alive & (state.section == section) & (state.compartment != compartment)

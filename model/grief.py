@@ -27,14 +27,19 @@ from model.crew import GriefCourse
 from model.network import TieKind, strongest_by_bits
 
 if TYPE_CHECKING:
-    from model.crew_model import CrewModel
+    from model.crew import CrewState
+    from model.network import SocialNetwork
+    from model.parameters import Parameters
 
 
 class Grief:
-    """Grief impacts, decay, and grief's daily effect on belief."""
+    """Grief impacts, decay, and grief's daily effect on belief.
 
-    def __init__(self, model: CrewModel) -> None:
-        p = model.p
+    Built from the parameters; its methods take the crew's state arrays (and the network, for
+    who a death hits), never the whole model.
+    """
+
+    def __init__(self, p: Parameters) -> None:
         self.household = p.grief_household
         self.salience = p.grief_salience
         self.public_loss = p.public_loss_salience
@@ -54,7 +59,7 @@ class Grief:
         self.effect = p.grief_effect
 
     def impacts(
-        self, model: CrewModel, dead: np.ndarray, public: bool
+        self, state: CrewState, network: SocialNetwork, dead: np.ndarray, public: bool
     ) -> tuple[np.ndarray, np.ndarray]:
         """Impact of these deaths on every slot, as (grief, loss of trust).
 
@@ -62,12 +67,11 @@ class Grief:
         losses; for public deaths everyone aboard takes at least ``grief_salience`` as grief
         and at least ``public_loss_salience`` as a loss that erodes trust.
         """
-        state = model.state
         spared = np.ones(state.size)
         if public:
             spared_trust = np.ones(state.size)
         for d in dead:
-            neighbours, bits = model.network.ties_of(int(d))
+            neighbours, bits = network.ties_of(int(d))
             household = state.household == state.household[d]
             if public:  # everyone is hit: one dense pass
                 hit = np.zeros(state.size)
@@ -91,17 +95,18 @@ class Grief:
             impact[dead] = 0.0
         return grief, trust
 
-    def add(self, model: CrewModel, impact: np.ndarray) -> None:
+    def add(self, state: CrewState, impact: np.ndarray) -> None:
         """Add impacts to grief as independent losses."""
-        g = model.state.grief
+        g = state.grief
         g[:] = 1.0 - (1.0 - g) * (1.0 - impact)
 
-    def daily(self, model: CrewModel, framing: float, mission_value: float) -> None:
-        """Grief shifts belief, then fades."""
-        state = model.state
+    def daily(
+        self, state: CrewState, frozen: np.ndarray, framing: float, mission_value: float
+    ) -> None:
+        """Grief shifts belief (not of the ``frozen``: the dead, the captain), then fades."""
         g = state.grief
         target = framing * state.trust * mission_value
         shift = self.effect * g * (target - state.belief)
-        shift[model.frozen] = 0.0
+        shift[frozen] = 0.0
         np.clip(state.belief + shift, 0.0, 1.0, out=state.belief)
         g *= self.decay_by_course[state.grief_course]

@@ -39,22 +39,33 @@ deaths it answers (breaches, or any death), or as ``captain_schedule`` says.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from model import strategies
+from model.crew import Role
+from model.event_kinds import OneOf
 from model.parameters import Parameters, parse_schedule
 
 if TYPE_CHECKING:
-    from model.crew_model import CrewModel
+    from model.crew import CrewState
+
+#: The event log: ``log(kind, detail, **fields)`` (:meth:`model.crew_model.CrewModel.log`).
+Log = Callable[..., Any]
+#: A message's tone: a speaking strategy's name.
+TONE = OneOf(strategies.TONES)
 
 
 class Leadership:
-    """The captain's strategy and the trust dynamics it drives."""
+    """The captain's strategy and the trust dynamics it drives.
 
-    def __init__(self, model: CrewModel) -> None:
-        p = model.p
+    Its methods take what they use (the crew's state arrays, who hears the captain, the
+    mission, the day, the event log), never the whole model.
+    """
+
+    def __init__(self, p: Parameters) -> None:
         self.private_belief = p.captain_private_belief
         self.framing_decay = 0.5 ** (1.0 / p.framing_half_life)
         self.framing = 0.0
@@ -82,9 +93,17 @@ class Leadership:
         self._tones: dict[str, strategies.Strategy] = {}  # resolved effects by tone
 
     # --- the day's leadership -----------------------------------------------------------
-    def daily(self, model: CrewModel) -> None:
-        """Routine messages, scheduled messages, and answers to yesterday's deaths."""
-        day, own = model.day, self.effects
+    def daily(
+        self,
+        day: int,
+        state: CrewState,
+        listeners: np.ndarray,
+        mission_value: float,
+        log: Log,
+    ) -> str | None:
+        """Routine messages, scheduled messages, and answers to yesterday's deaths; returns
+        the tone the captain spoke in today (None: she said nothing)."""
+        own = self.effects
         tone = None
         if own.follows_schedule:
             tone = self.schedule.get(day)
@@ -96,14 +115,43 @@ class Leadership:
         if day - self.shock_day > self.p.rally_window:
             self.shock = 0.0  # a shock not met in time raises no rally
         if tone is not None:
-            model.broadcast(tone, source="strategy")
+            self.speak(tone, "strategy", day, state, listeners, mission_value, log)
         self.framing *= self.framing_decay
+        return tone
 
     def respond_to_deaths(self, public: bool) -> None:
         """Note deaths the strategy answers tomorrow (any death, or public ones: breaches)."""
         answers = self.effects.answers
         if answers == "any" or (answers == "public" and public):
             self.pending_response = True
+
+    def succeed(
+        self, state: CrewState, ages: np.ndarray, voting_age: float, log: Log
+    ) -> int | None:
+        """Captain succession (docs/ODD.md §7.6b): the most senior (oldest) living officer,
+        else the oldest working crew member, else the oldest adult, else anyone, takes
+        command. She keeps her own belief as her private belief, and every crew member's
+        trust in the leadership starts again at ``succession_trust``. Returns the new
+        captain's slot (None: nobody is alive)."""
+        for pool in (
+            state.alive & (state.role == Role.OFFICER),
+            state.alive & (state.role == Role.CREW),
+            state.alive & (ages >= voting_age),
+            state.alive,
+        ):
+            if pool.any():
+                new = int(np.flatnonzero(pool)[np.argmax(ages[pool])])
+                state.role[new] = Role.CAPTAIN
+                self.private_belief = float(state.belief[new])
+                state.trust[state.alive] = self.p.succession_trust
+                log(
+                    "succession",
+                    f"crew member {new} takes command (aged {ages[new]:.0f}, privately "
+                    f"{'for continuing' if state.belief[new] >= 0.5 else 'for diverting'})",
+                    slot=new,
+                )
+                return new
+        return None
 
     def public_stance(self, mission_value: float) -> float | None:
         """The belief the crew hears from the captain in conversation, or None (her own)."""
@@ -116,25 +164,42 @@ class Leadership:
     def tone_effects(self, tone: str) -> strategies.Strategy:
         """The effects of a message of this tone (a speaking strategy's name)."""
         if tone not in strategies.TONES:
-            raise ValueError(
-                f"tone={tone!r} is invalid: expected one of {', '.join(strategies.TONES)}"
-            )
+            TONE.require("tone", tone)
         message = self._tones.get(tone)
         if message is None:
             message = self._tones[tone] = strategies.get(tone).resolved(self.p)
         return message
 
-    def deliver(self, model: CrewModel, tone: str) -> None:
-        """Apply a message of this tone to every living listener."""
+    def speak(
+        self,
+        tone: str,
+        source: str,
+        day: int,
+        state: CrewState,
+        listeners: np.ndarray,
+        mission_value: float,
+        log: Log,
+    ) -> None:
+        """The captain speaks in ``tone`` (her strategy's daily message, or an intervention:
+        ``source``): the message reaches the listeners and is logged."""
+        self.deliver(tone, day, state, listeners, mission_value)
+        kind = self.tone_effects(tone).message_kind
+        log(kind, f"captain: {tone} ({source})", cause=source)
+
+    def deliver(
+        self,
+        tone: str,
+        day: int,
+        state: CrewState,
+        listen: np.ndarray,
+        mission_value: float,
+    ) -> None:
+        """Apply a message of this tone to every listener (mask ``listen``)."""
         message = self.tone_effects(tone)
-        state = model.state
-        listen = model.listeners
         if message.grief_framing is not None:
             self.framing = message.grief_framing
         if message.belief_target is not None:
-            position = (
-                model.mission_value if message.belief_target == "mission" else self.private_belief
-            )
+            position = mission_value if message.belief_target == "mission" else self.private_belief
             x, t = state.belief[listen], state.trust[listen]
             s = state.susceptibility[listen]
             state.belief[listen] = x + message.belief_pull * t * s * (position - x)
@@ -145,8 +210,8 @@ class Leadership:
             s = state.susceptibility[listen]
             state.trust[listen] = t + message.trust_gain * s * (1.0 - t)
         self.last_tone = tone
-        self.last_message_day = model.day
-        self.rally(model)
+        self.last_message_day = day
+        self.rally(day, state, listen)
 
     # --- trust --------------------------------------------------------------------------
     def response_factor(self, day: int) -> float:
@@ -156,30 +221,30 @@ class Leadership:
             return self.tone_effects(self.last_tone).erosion_after_message
         return self.effects.standing_erosion
 
-    def erode_trust(self, model: CrewModel, impact: np.ndarray, public: bool = False) -> None:
+    def erode_trust(
+        self, day: int, state: CrewState, impact: np.ndarray, public: bool = False
+    ) -> None:
         """Deaths erode the trust of those they hit; public ones are a shock a message can
         meet (:meth:`rally`)."""
-        factor = self.p.trust_erosion * self.response_factor(model.day)
-        state = model.state
+        factor = self.p.trust_erosion * self.response_factor(day)
         if factor > 0:
             state.trust[:] = lose_trust(state.trust, factor * impact)
         if public:
             living = state.alive & (impact > 0)
             size = float(impact[living].mean()) if living.any() else 0.0
-            if model.day - self.shock_day > self.p.rally_window:
+            if day - self.shock_day > self.p.rally_window:
                 self.shock = 0.0
             self.shock = 1.0 - (1.0 - self.shock) * (1.0 - size)
-            self.shock_day = model.day
+            self.shock_day = day
 
-    def rally(self, model: CrewModel) -> None:
-        """A message that meets a recent public shock raises trust: a positive event of size
-        ``trust_erosion`` × ``rally_gain`` × the shock (once per shock)."""
-        if self.shock <= 0.0 or model.day - self.shock_day > self.p.rally_window:
+    def rally(self, day: int, state: CrewState, listen: np.ndarray) -> None:
+        """A message that meets a recent public shock raises the listeners' trust: a positive
+        event of size ``trust_erosion`` × ``rally_gain`` × the shock (once per shock)."""
+        if self.shock <= 0.0 or day - self.shock_day > self.p.rally_window:
             return
         size = self.p.trust_erosion * self.p.rally_gain * self.shock
         self.shock = 0.0
         if size > 0.0:
-            state, listen = model.state, model.listeners
             state.trust[listen] = gain_trust(
                 state.trust[listen],
                 size,
@@ -187,10 +252,9 @@ class Leadership:
                 state.susceptibility[listen],
             )
 
-    def recover_trust(self, model: CrewModel, mitigating: bool) -> None:
+    def recover_trust(self, state: CrewState, mitigating: bool) -> None:
         """Trust relaxes toward its start value, faster while mitigation is visible."""
         rate = self.p.trust_recovery if mitigating else self.p.trust_recovery_baseline
-        state = model.state
         state.trust += rate * (state.trust_baseline - state.trust)
 
 

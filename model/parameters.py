@@ -246,6 +246,16 @@ class Parameters:
         "assumption: the most distant personal tie (a shared corridor)",
         "grief",
     )
+    old_age_grief: float = spec(
+        1.0,
+        "grief",
+        (0.0, 1.0),
+        "Share of a death's grief (by social distance) that a death of old age brings; "
+        "1: as any death, 0: an expected death moves nobody's belief about the mission",
+        "assumption: 1, bereavement studies (Bonanno et al. 2002) follow deaths of old "
+        "age too; the rival rule, 0, is measured in the README (a quiet year's drift)",
+        "grief",
+    )
     grief_salience: float = spec(
         0.0,
         "grief",

@@ -11,9 +11,10 @@ that many steps, before the next one) and a ``kind`` with its arguments::
     {"day": 50, "kind": "strategy", "name": "reassure"}
     {"day": 60, "kind": "breach_rate", "impact_rate": 6.0}   # and/or penetration_probability
 
-Experiment files carry a timeline as ``[[interventions]]`` tables (see
-:mod:`model.sweeps.spec`); :func:`replay` applies one to a model, so the same seed, parameters
-and timeline give the same run. Plain Python, no UI.
+The kinds, their arguments and the verbs that apply them are declared once in
+:mod:`model.event_kinds`. Experiment files carry a timeline as ``[[interventions]]`` tables
+(see :mod:`model.sweeps.spec`); :func:`replay` applies one to a model, so the same seed,
+parameters and timeline give the same run. Plain Python, no UI.
 """
 
 from __future__ import annotations
@@ -21,83 +22,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from model.parameters import STRATEGIES, TONES
-
-#: The arguments each kind of intervention takes (all optional but ``tone`` and ``name``).
-KINDS: dict[str, tuple[str, ...]] = {
-    "breach": ("deaths", "section", "compartment"),
-    "message": ("tone",),
-    "memorial": (),
-    "mitigate": (),
-    "referendum": (),
-    "strategy": ("name",),
-    "breach_rate": ("impact_rate", "penetration_probability"),
-}
-REQUIRED = {"message": ("tone",), "strategy": ("name",)}
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+from model import event_kinds
+from model.event_kinds import WHOLE
 
 
 def check(entry: Any) -> dict[str, Any]:
-    """The intervention ``entry`` as a clean dict, or ValueError naming what is wrong."""
+    """The intervention ``entry`` as a clean dict, or ValueError naming what is wrong (its
+    kind and arguments are checked against :mod:`model.event_kinds`)."""
     if not isinstance(entry, Mapping):
         raise ValueError(f"expected a table with day and kind, got {entry!r}")
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    kind = event_kinds.get(entry.get("kind"))
     day = entry.get("day")
-    if not _whole(day):
-        raise ValueError(f"day: expected a whole number >= 0, got {day!r}")
+    WHOLE.require_key("day", day)
+    allowed = ("day", "kind", *kind.keys)
     for key in entry:
-        if key not in ("day", "kind", *KINDS[kind]):
-            allowed = ", ".join(("day", "kind", *KINDS[kind]))
-            raise ValueError(f"unknown key '{key}' for a {kind} (expected {allowed})")
-    for key in REQUIRED.get(kind, ()):
-        if key not in entry:
-            raise ValueError(f"a {kind} needs '{key}'")
-    for key in ("deaths", "section", "compartment"):
-        if key in entry and not _whole(entry[key]):
-            raise ValueError(f"{key}: expected a whole number >= 0, got {entry[key]!r}")
-    if kind == "message" and entry["tone"] not in TONES:
-        raise ValueError(f"tone: expected one of {', '.join(TONES)}, got {entry['tone']!r}")
-    if kind == "strategy" and entry["name"] not in STRATEGIES:
-        raise ValueError(f"name: expected one of {', '.join(STRATEGIES)}, got {entry['name']!r}")
-    for key in ("impact_rate", "penetration_probability"):
-        if key in entry and (
-            isinstance(entry[key], bool) or not isinstance(entry[key], int | float)
-        ):
-            raise ValueError(f"{key}: expected a number, got {entry[key]!r}")
-    return {"day": day, "kind": kind, **{k: entry[k] for k in KINDS[kind] if k in entry}}
+        if key not in allowed:
+            raise ValueError(
+                f"unknown key '{key}' for a {kind.name} (expected {', '.join(allowed)})"
+            )
+    for argument in kind.arguments:
+        if argument.name in entry:
+            argument.check.require_key(argument.name, entry[argument.name])
+        elif argument.required:
+            raise ValueError(f"a {kind.name} needs '{argument.name}'")
+    return {"day": day, "kind": kind.name, **{k: entry[k] for k in kind.keys if k in entry}}
 
 
 def apply(model: Any, entry: Mapping[str, Any]) -> Any:
-    """Apply one intervention to ``model`` now (its day is not checked here); returns what the
-    model's verb returns (a breach's place, a referendum's result, whether work started)."""
-    kind = entry["kind"]
-    if kind == "breach":
-        return model.breach(
-            deaths=entry.get("deaths", 3),
-            section=entry.get("section"),
-            compartment=entry.get("compartment"),
-        )
-    if kind == "message":
-        return model.broadcast(entry["tone"])
-    if kind == "memorial":
-        return model.memorial()
-    if kind == "mitigate":
-        return model.mitigate()
-    if kind == "referendum":
-        return model.call_referendum()
-    if kind == "strategy":
-        return model.set_strategy(entry["name"])
-    if kind == "breach_rate":
-        return model.set_breach_rate(
-            impact_rate=entry.get("impact_rate"),
-            penetration_probability=entry.get("penetration_probability"),
-        )
-    raise ValueError(f"unknown intervention kind {kind!r}")
+    """Apply one intervention to ``model`` now (its day is not checked here) with its kind's
+    verb; returns what the verb returns (a breach's place, a referendum's result, whether
+    work started)."""
+    return event_kinds.get(entry["kind"]).apply(model, entry)
 
 
 def replay(model: Any, timeline: Iterable[Mapping[str, Any]], horizon_days: int) -> Any:

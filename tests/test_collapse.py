@@ -57,10 +57,16 @@ def test_a_disengaged_persons_ties_are_scaled_at_both_ends():
 
 def test_influence_reads_the_weakened_ties_only_when_someone_is_disengaged():
     model = CrewModel(rng=6, n_crew=300, disengaged_tie_scale=0.25)
-    assert model.disengagement.influence_ties(model) is model.network.adjacency
+    assert (
+        model.disengagement.influence_ties(model.network, model.state.disengaged)
+        is model.network.adjacency
+    )
     person = int(np.flatnonzero(model.voters())[0])
     model.state.disengaged[person] = True
-    W, ties = model.network.adjacency, model.disengagement.influence_ties(model)
+    W, ties = (
+        model.network.adjacency,
+        model.disengagement.influence_ties(model.network, model.state.disengaged),
+    )
     lo, hi = W.indptr[person], W.indptr[person + 1]
     assert ties.data[lo:hi] == pytest.approx(0.25 * W.data[lo:hi])
     others = np.ones(len(W.data), dtype=bool)
@@ -82,11 +88,11 @@ def _frozen_crew(share: float, **params) -> CrewModel:
 def test_backlog_grows_only_once_the_withdrawn_exceed_the_slack():
     below = _frozen_crew(0.10, maintenance_slack=0.15)
     for _ in range(10):
-        below.disengagement.daily(below)
+        below._disengagement()
     assert below.disengagement.backlog == 0.0
     above = _frozen_crew(0.40, maintenance_slack=0.15)
     for _ in range(10):
-        above.disengagement.daily(above)
+        above._disengagement()
     d = above.disengagement.working_share
     assert d == pytest.approx(0.40, abs=0.01)
     assert above.disengagement.backlog == pytest.approx(10 * (1 - 1.15 * (1 - d)))
@@ -98,7 +104,7 @@ def test_backlog_raises_breach_risk_slows_reinforcement_and_erodes_trust():
     due = model.breaches.works_until[0]
     trust = model.state.trust.copy()
     for _ in range(20):
-        model.disengagement.daily(model)
+        model._disengagement()
     pressure = model.disengagement.pressure
     assert pressure > 0.3
     assert model.breaches.rate_multiplier == pytest.approx(1 + 2.0 * pressure)
@@ -123,7 +129,7 @@ def test_carers_withdrawal_raises_every_death_hazard():
     care = state.alive & np.isin(state.department, [Department.MEDICAL, Department.LIFE_SUPPORT])
     base = model.demography.hazard(model.ages(), state.alive)
     state.disengaged[care] = True
-    model.disengagement.daily(model)
+    model._disengagement()
     assert model.disengagement.care_share == 1.0
     # premature deaths and deaths of old age alike
     assert model.demography.hazard(model.ages(), state.alive) == pytest.approx(4.0 * base)
@@ -183,7 +189,7 @@ def test_the_disengaged_return_once_their_strain_is_low():
     state.trust[:] = 1.0
     state.belief[adults[: len(adults) // 2]] = 1.0  # no strain: chance 0.5 a day
     state.belief[adults[len(adults) // 2 :]] = 0.05  # strain 0.475, inside the band: 0.5 * 0.05
-    model.disengagement.daily(model)
+    model._disengagement()
     calm, tense = adults[: len(adults) // 2], adults[len(adults) // 2 :]
     assert 0.35 < 1 - state.disengaged[calm].mean() < 0.65
     assert 1 - state.disengaged[tense].mean() < 0.15

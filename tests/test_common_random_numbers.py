@@ -87,7 +87,7 @@ def test_requests_draw_one_number_per_slot_whoever_qualifies():
     quiet, busy = CrewModel(rng=5, n_crew=200), CrewModel(rng=5, n_crew=200)
     busy.state.belief[:] = 1.0 - busy.state.belief  # everyone's intention left their vote
     for model in (quiet, busy):
-        model.petition.daily(model, model.voters())
+        model.petition.daily(model.state, model.voters(), model.streams.petition)
     assert busy.state.requested.any() and not quiet.state.requested.any()
     assert stream_states(quiet)["petition"] == stream_states(busy)["petition"]
 

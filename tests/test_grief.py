@@ -114,3 +114,19 @@ def test_grief_pushes_belief_toward_diversion_without_framing():
     quiet.run(14)
     grieving.run(14)
     assert grieving.today["mean_belief"] < quiet.today["mean_belief"] - 0.005
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_a_death_of_old_age_brings_old_age_grief_times_a_death_s_grief(weight):
+    """The day's deaths of old age bring ``old_age_grief`` times the grief the same death
+    brings at weight 1 (0: the rival rule, an expected death moves nobody)."""
+    grief = {}
+    for w in (1.0, weight):
+        model = CrewModel(rng=3, n_crew=200, old_age_grief=w)
+        elder = int(np.argmax(model.ages()))
+        model.demography.deaths = lambda state, day: (np.array([], int), np.array([elder]))
+        model.step()
+        grief[w] = model.state.grief.copy()
+    assert grief[1.0].sum() > 0.5  # the elder's household at least
+    # decay is linear in grief, so the ratio holds after the day's fading too
+    np.testing.assert_allclose(grief[weight], weight * grief[1.0], atol=1e-12)

@@ -102,8 +102,8 @@ def test_grief_and_willingness_set_the_daily_chance_of_asking():
     s.grief[:] = np.where(grieving, 0.5, 0.0)
     s.request_propensity[idx[1::4]] = 2.0  # a quarter are twice as willing (no grief)
     s.request_propensity[idx[3::4]] = 0.0  # and a quarter never ask
-    filed = model.petition.daily(model, voters)
-    assert filed == s.requested.sum()
+    filed = model.petition.daily(model.state, voters, model.streams.petition)
+    assert len(filed) == s.requested.sum()
     for group, chance in [
         (idx[::2], 0.30),
         (idx[1::4], 0.10),

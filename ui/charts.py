@@ -8,7 +8,9 @@ Panels: support for continuing (50% line, a pin for every referendum), cohesion 
 level, collapse day), trust and grief, standing vote-change requests and petition signatures.
 Days with deaths (grey) and breaches (black dashed) are marked in every panel and named in
 its legend; axes are titled with units; values are rounded (1 decimal for %, 2 for 0-1
-scales, whole people); a window shows the whole run or its last 30/90/365 days.
+scales, whole people); a window shows the whole run or its last 30/90/365 days. Each chart
+has a download icon (ECharts' own "save as image", drawn in the browser: the PNG is the chart
+as shown, white background, twice the screen's resolution).
 """
 
 from __future__ import annotations
@@ -67,6 +69,29 @@ DEATH_LINE = "#767676"
 BREACH_LINE = "#000000"
 #: Choices of the time window: label -> days (None: the whole run).
 WINDOWS = {"all days": None, "last 30 days": 30, "last 90 days": 90, "last 365 days": 365}
+#: File names of the PNG downloads (``<name>_day<day>.png``), panel by panel.
+PNG_NAMES = ("support", "cohesion", "trust_grief", "requests")
+
+
+def png_toolbox(name: str) -> dict[str, Any]:
+    """ECharts' download icon at the chart's top right, below the title: the chart as a
+    PNG named ``name``.png."""
+    return {
+        "right": 6,
+        "top": 22,
+        "itemSize": 14,
+        "feature": {
+            "saveAsImage": {
+                "type": "png",
+                "name": name,
+                "title": "Download PNG",
+                "pixelRatio": 2,
+                "backgroundColor": "#ffffff",
+            }
+        },
+    }
+
+
 REQUESTS_DEFINITION = (
     "Vote-change requests: voters who have asked to change their recorded vote since the last "
     "referendum (standing requests; each referendum clears them). Petition signatures: those "
@@ -379,6 +404,9 @@ def series_options(
         for panel, lines, decimals in zip(panels, TWIN_LINES, (1, 2, 2, 0), strict=True):
             overlay_twin(panel, frame, frame_b, lines, decimals)
             panel["title"]["text"] += " · A solid, B dotted"
+    ships = "_A_B" if twin is not None else ""
+    for panel, name in zip(panels, PNG_NAMES, strict=True):
+        panel["toolbox"] = png_toolbox(f"{name}{ships}_day{model.day}")
     return panels
 
 
@@ -409,6 +437,7 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
         },
         "yAxis": {"type": "value", "name": "people", "nameLocation": "middle", "nameGap": 36},
         "series": [{"type": "bar", "data": bars, "barCategoryGap": "5%"}],
+        "toolbox": png_toolbox(f"beliefs_day{model.day}"),
     }
 
 

@@ -1,113 +1,184 @@
-"""Interventions mid-run: a breach now, a memorial, a captain's message, reinforcement, and a
-referendum now (whose result the page shows prominently)."""
+"""Interventions mid-run: one button for every kind of intervention the model declares
+(:mod:`model.event_kinds`: a breach now, a memorial, a captain's message, reinforcement, a
+referendum now, ...), with a control for each of its arguments, and the effect cards.
+
+The controls are generated from the declarations: a whole number is a number field, a choice
+among names a select, a place on the ship a select of the ship's places and "random". A kind
+with arguments has a row of its own; the kinds without arguments share the last row. Values
+are checked with the kinds' own checks (their error texts, with the control's label)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import solara
 
-from model import CrewModel
-from model.parameters import TONES
+from model import CrewModel, event_kinds
+from model.event_kinds import Argument, EventKind, OneOf, Whole
 from ui.effects import breach_limit, cards_html, note
 from ui.store import TabState
 
 RANDOM = "random"
 #: The Breach button: dark, white text 12.6:1 (red meant five things on the old page).
 BREACH_BUTTON = "#333333"
+#: How some buttons look (every other button is plain).
+BUTTON_LOOKS: dict[str, dict[str, Any]] = {
+    "breach": {"style": {"background-color": BREACH_BUTTON, "color": "white"}},
+    "referendum": {"color": "primary"},
+}
+#: Width of each control, by check.
+WIDTHS = {"whole": "90px", "places": "120px", "options": "140px", "number": "110px"}
+
+
+def offered() -> tuple[EventKind, ...]:
+    """The kinds the panel offers, in the registry's order."""
+    return tuple(k for k in event_kinds.registered() if k.button)
+
+
+def controls(kind: EventKind) -> tuple[Argument, ...]:
+    """The arguments of ``kind`` the panel has a control for."""
+    return tuple(a for a in kind.arguments if a.shown)
+
+
+def initial_value(argument: Argument) -> Any:
+    """The control's value before anyone touches it."""
+    if argument.places is not None:
+        return RANDOM if argument.default is None else argument.default
+    if argument.default is not None:
+        return argument.default
+    if isinstance(argument.check, OneOf):
+        return argument.check.options[0] if len(argument.check.options) else None
+    return 0
+
+
+def arguments_of(kind: EventKind, values: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The verb's arguments from the controls' values, or a message in the page's words (the
+    kind's own check, with the control's label)."""
+    given: dict[str, Any] = {}
+    for argument in controls(kind):
+        value = values.get(argument.name, initial_value(argument))
+        if argument.places is not None and value == RANDOM:
+            continue
+        if argument.places is not None:
+            value = int(value)
+        problem = argument.check.problem(argument.label, value)
+        if problem is not None:
+            return {}, problem.replace(f"{argument.label}=", f"{argument.label} ", 1)
+        given[argument.name] = value
+    return given, None
+
+
+def _breach_limit(model: CrewModel, given: dict[str, Any]) -> str | None:
+    """A breach cannot kill more than live where it strikes: say so and do nothing."""
+    limit, place = breach_limit(model, given.get("section"))
+    deaths = given.get("deaths", 3)
+    if deaths > limit:
+        return (
+            f"Deaths {deaths:,} is more than a breach can kill: {limit:,} people are alive in "
+            f"{place}; lower Deaths to {limit:,} or choose another Section (nothing happened)"
+        )
+    return None
+
+
+#: Checks the page makes before a kind acts (what only the page refuses).
+BEFORE: dict[str, Callable[[CrewModel, dict[str, Any]], str | None]] = {"breach": _breach_limit}
+
+
+def _control(kind: EventKind, argument: Argument, model: CrewModel, value: Any, set_value) -> None:
+    css = [f"{kind.name}-{argument.name}"]
+    if argument.places is not None:
+        places = [RANDOM, *(str(s) for s in argument.places(model))]
+        solara.Select(
+            argument.label,
+            value=str(value) if str(value) in places else RANDOM,
+            values=places,
+            on_value=set_value,
+            classes=css,
+            style={"max-width": WIDTHS["places"]},
+        )
+    elif isinstance(argument.check, OneOf):
+        solara.Select(
+            argument.label,
+            value=value,
+            values=list(argument.check.options),
+            on_value=set_value,
+            classes=css,
+            style={"max-width": WIDTHS["options"]},
+        )
+    elif isinstance(argument.check, Whole):
+        solara.InputInt(
+            argument.label,
+            value=value,
+            on_value=set_value,
+            continuous_update=False,
+            classes=css,
+            style={"max-width": WIDTHS["whole"]},
+        )
+    else:
+        solara.InputFloat(
+            argument.label,
+            value=value,
+            on_value=set_value,
+            continuous_update=False,
+            classes=css,
+            style={"max-width": WIDTHS["number"]},
+        )
 
 
 @solara.component
 def Interventions(
     tab: TabState, version: int, on_done: Callable[[str | None], None]
 ) -> solara.Element:
-    """Buttons for the interventions and the effect cards of breaches, memorials and
-    messages; ``on_done(error)`` is called after each one."""
+    """A button for each declared kind of intervention and the effect cards of those that
+    leave one; ``on_done(error)`` is called after each."""
     session = tab.session
     model: CrewModel = session.model
-    deaths, set_deaths = solara.use_state(3)
-    section, set_section = solara.use_state(RANDOM)
-    tone, set_tone = solara.use_state(TONES[0])
-    sections = [RANDOM, *(str(s) for s in range(model.layout.n_sections))]
-    if section not in sections:
-        section = RANDOM
+    values, set_values = solara.use_state({})  # (kind, argument) -> the control's value
 
-    def intervene(kind: str, detail: str, action: Callable[[], str | None]) -> None:
-        effect = note(session.model, kind, detail) if session.model is not None else None
-        error = action()
+    def value(kind: EventKind, argument: Argument) -> Any:
+        return values.get((kind.name, argument.name), initial_value(argument))
+
+    def setter(kind: EventKind, argument: Argument):
+        key = (kind.name, argument.name)
+        return lambda new: set_values(lambda old: {**old, key: new})
+
+    def intervene(kind: EventKind) -> None:
+        current = {a.name: value(kind, a) for a in controls(kind)}
+        given, problem = arguments_of(kind, current)
+        if problem is None and kind.name in BEFORE and session.model is not None:
+            problem = BEFORE[kind.name](session.model, given)
+        if problem is not None:
+            on_done(problem)
+            return
+        effect = None
+        if kind.card is not None and session.model is not None:
+            detail = kind.card.format(**{**{a.name: a.default for a in kind.arguments}, **given})
+            effect = note(session.model, kind.name, detail)
+        error = session.intervene(kind.name, **given)
         if error is None and effect is not None:
             tab.cards.append(effect)
         on_done(error)
 
-    def breach() -> None:
-        if isinstance(deaths, bool) or not isinstance(deaths, int) or deaths < 0:
-            on_done(f"Deaths {deaths!r} is invalid: type a whole number of 0 or more in Deaths")
-            return
-        where = None if section == RANDOM else int(section)
-        limit, place = breach_limit(model, where)
-        if deaths > limit:
-            on_done(
-                f"Deaths {deaths:,} is more than a breach can kill: {limit:,} people are alive in "
-                f"{place}; lower Deaths to {limit:,} or choose another Section (nothing happened)"
-            )
-            return
-        intervene("breach", f"{deaths} asked", lambda: session.breach(deaths=deaths, section=where))
+    def button(kind: EventKind) -> None:
+        look = BUTTON_LOOKS.get(kind.name, {})
+        solara.Button(
+            kind.label,
+            on_click=lambda: intervene(kind),
+            classes=[f"crew-{kind.name}"],
+            **look,
+        )
 
+    kinds = offered()
     with solara.Column(classes=["interventions"], gap="4px") as main:
-        with solara.Row(gap="6px", style={"align-items": "center"}):
-            solara.InputInt(
-                "Deaths",
-                value=deaths,
-                on_value=set_deaths,
-                continuous_update=False,
-                classes=["breach-deaths"],
-                style={"max-width": "90px"},
-            )
-            solara.Select(
-                "Section",
-                value=section,
-                values=sections,
-                on_value=set_section,
-                classes=["breach-section"],
-                style={"max-width": "120px"},
-            )
-            solara.Button(
-                "Breach now",
-                on_click=breach,
-                classes=["crew-breach"],
-                style={"background-color": BREACH_BUTTON, "color": "white"},
-            )
-        with solara.Row(gap="6px", style={"align-items": "center"}):
-            solara.Select(
-                "Tone",
-                value=tone,
-                values=list(TONES),
-                on_value=set_tone,
-                classes=["message-tone"],
-                style={"max-width": "140px"},
-            )
-            solara.Button(
-                "Captain's message",
-                on_click=lambda: intervene("message", tone, lambda: session.broadcast(tone)),
-                classes=["crew-message"],
-            )
+        for kind in (k for k in kinds if controls(k)):
+            with solara.Row(gap="6px", style={"align-items": "center"}):
+                for argument in controls(kind):
+                    _control(kind, argument, model, value(kind, argument), setter(kind, argument))
+                button(kind)
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            solara.Button(
-                "Hold memorial",
-                on_click=lambda: intervene("memorial", "", session.memorial),
-                classes=["crew-memorial"],
-            )
-            solara.Button(
-                "Reinforce hull",
-                on_click=lambda: on_done(session.mitigate()),
-                classes=["crew-mitigate"],
-            )
-            solara.Button(
-                "Call referendum now",
-                on_click=lambda: on_done(session.call_referendum()),
-                color="primary",
-                classes=["crew-referendum"],
-            )
+            for kind in (k for k in kinds if not controls(k)):
+                button(kind)
         if tab.cards and model is not None:
             solara.HTML(
                 tag="div",

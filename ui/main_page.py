@@ -14,6 +14,7 @@ from collections.abc import Callable
 import solara
 
 from ui.all_parameters import AllParameters, acts_now_ok, value_of
+from ui.budget import is_notice
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
@@ -31,6 +32,7 @@ from ui.sweep_panel import SweepPanel
 from ui.tab_id import TabId
 from ui.twin import TwinControls
 from ui.voyage_view import EndBanner, VoyageControls, VoyageView
+from ui.who_moved import WhoMoved
 
 #: Seconds per screen update while playing: the browser keeps up and clicks (Pause, an
 #: intervention) get their turn. With one day per update Play makes 4 days a second.
@@ -90,6 +92,7 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
 
     if session.model is None and session.error is None:
         session.reset(tab.settings)
+    session.touch()  # a tab drawn again is in use: its ship is not idle
 
     def changed(error: str | None = None) -> None:
         message.set(error)
@@ -243,9 +246,13 @@ def Views(
     model = session.model
     twin = session.twin
     solara.use_effect(lambda: session.mark_drawn(version), [version])
+    since = solara.use_reactive(None)  # the "who moved" window, shared by map and table
     with solara.Column(gap="8px") as main:
         if model is None:
-            solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
+            if is_notice(session.error):  # the server's crew budget: a notice, not a failure
+                solara.Info(session.error, classes=["ui-message", "budget-message"])
+            else:
+                solara.Error(session.error or "No ship yet: press Reset.", classes=["ui-message"])
             return main
         Guarded("status line", lambda: StatusLine(model, version, twin), version)
         if voyage:
@@ -261,7 +268,7 @@ def Views(
             with solara.Card(
                 "Ship map", style={"max-width": "800px", "flex": "1 1 420px", "min-width": "0"}
             ):
-                Guarded("ship map", lambda: ShipMap(model, version), version)
+                Guarded("ship map", lambda: ShipMap(model, version, since), version)
             with solara.Card("Interventions", style={"max-width": "460px"}):
                 Guarded(
                     "interventions",
@@ -293,4 +300,6 @@ def Views(
                 )
             with solara.Card("Event log (newest first)", style={"min-width": "420px"}):
                 Guarded("event log", lambda: EventLog(model, version), version)
+        with solara.Card("Who moved"):
+            Guarded("who moved", lambda: WhoMoved(model, version, session.cache, since), version)
     return main

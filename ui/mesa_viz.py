@@ -13,7 +13,8 @@ write, in a script or a Jupyter notebook::
 
 The parts wrap the same components the project's own page (``app.py``) draws: the ship map
 of :mod:`ui.ship_map`, the charts of :mod:`ui.charts`, the network of :mod:`ui.network_view`,
-the status line of :mod:`ui.status` and the event log of :mod:`ui.event_log`. Those take the
+the status line of :mod:`ui.status`, the event log of :mod:`ui.event_log` and the crew table
+of :mod:`ui.who_moved`. Those take the
 model and a ``version`` that changes whenever the model did; here the version is Mesa's
 update counter.
 """
@@ -27,7 +28,7 @@ from mesa.visualization.utils import update_counter
 
 from model import CrewModel
 from model.parameters import describe
-from ui import charts, event_log, network_view, ship_map, status
+from ui import charts, event_log, network_view, ship_map, status, who_moved
 
 #: The parameters offered as SolaraViz inputs (they apply at SolaraViz's Reset), with the
 #: slider's range where the declared range is too wide to steer with a slider (``None``:
@@ -62,6 +63,15 @@ def NetworkView(model: CrewModel) -> solara.Element:
     Mesa's update counter. Its layouts are cached for as long as the model lives."""
     cache = solara.use_memo(dict, [id(model)])
     return network_view.NetworkView(model, update_counter.get(), cache)
+
+
+@solara.component
+def WhoMoved(model: CrewModel) -> solara.Element:
+    """Who filed a vote-change request since a chosen day and their closest tie to the dead
+    (:func:`ui.who_moved.WhoMoved`), redrawn on Mesa's update counter; a click on a crew
+    member opens their ego network."""
+    cache = solara.use_memo(dict, [id(model)])
+    return who_moved.WhoMoved(model, update_counter.get(), cache)
 
 
 @solara.component

@@ -32,9 +32,9 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import pandas as pd
 
+from model import event_kinds
 from model.parameters import Parameters, describe
 from model.sweeps.spec import SpecError, parse_experiment
-from model.timeline import KINDS
 from model.timeline import check as check_entry
 
 NAME = "ui_scenario"
@@ -117,7 +117,7 @@ def one_line(text: str) -> str:
 
 # --- links --------------------------------------------------------------------------------------
 def _entry_text(entry: dict[str, Any]) -> str:
-    args = ",".join(f"{k}={entry[k]}" for k in KINDS[entry["kind"]] if k in entry)
+    args = ",".join(f"{k}={entry[k]}" for k in event_kinds.get(entry["kind"]).keys if k in entry)
     return f"{entry['day']}:{entry['kind']}" + (f":{args}" if args else "")
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from model import CrewModel, Parameters, ReferendumResult
+from model import CrewModel, Parameters, ReferendumResult, event_kinds
 from model import timeline as timelines
+from ui import budget as budgets
 
 #: The parameters the control panel exposes, in display order.
 CONTROLLED = (
@@ -36,8 +37,11 @@ CONTROLLED = (
 #: Largest crew the page accepts (beyond it a step no longer renders in half a second).
 MAX_UI_CREW = 20_000
 DEFAULT_SEED = 1
-#: Settings that act on the running ship at once (the rest apply at the next Reset).
-IMMEDIATE = ("captain_strategy", "impact_rate", "penetration_probability")
+#: Settings that act on the running ship at once (the rest apply at the next Reset): the
+#: parameters that kinds of intervention set (model/event_kinds.py).
+IMMEDIATE = tuple(
+    parameter for kind in event_kinds.registered() for parameter in (kind.parameters or {}).values()
+)
 #: The page's label of each setting, used in every message instead of the parameter's name.
 LABELS = {
     "n_crew": "Crew size",
@@ -57,8 +61,16 @@ CREW_PROBE = 400
 #: Spawn key of the page's own random stream (where a "random" breach strikes), apart from
 #: the model's streams (children 0 to 4 of the seed): both twins get the same place.
 PLACE_STREAM = 1000
-#: Timeline kinds that are settings of one ship (a twin keeps its own), not interventions.
-SETTING_KINDS = ("strategy",)
+
+
+def setting_kind(name: str) -> tuple[event_kinds.EventKind, event_kinds.Argument]:
+    """The kind of intervention (:mod:`model.event_kinds`) that sets parameter ``name`` on a
+    running ship, and its argument that carries the value."""
+    for kind in event_kinds.registered():
+        for argument, parameter in (kind.parameters or {}).items():
+            if parameter == name:
+                return kind, kind.argument(argument)
+    raise ValueError(f"{name} cannot act mid-run")
 
 
 def default_settings() -> dict[str, Any]:
@@ -168,6 +180,9 @@ class Session:
             ``twin_strategy``; it advances with ``model`` and gets the same interventions.
         twin_strategy: The captain's strategy on ship B.
         twin_day: The day B branched off A.
+        budget: The crew budget this session's ships are claimed from (None: the server's,
+            :func:`ui.budget.server`); the session may lose its ships to it when idle
+            (:meth:`release`).
     """
 
     settings: dict[str, Any] = field(default_factory=default_settings)
@@ -184,6 +199,36 @@ class Session:
     changes: int = 0  # the change counter: the model changed this many times
     drawn: int = -1  # the newest change counter the page has finished drawing
     _drawing: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    budget: budgets.Budget | None = field(default=None, repr=False, compare=False)
+
+    # --- the server's crew budget ---------------------------------------------------------
+    def _budget(self) -> budgets.Budget:
+        return self.budget if self.budget is not None else budgets.server()
+
+    def crew_held(self) -> int:
+        """Crew of this session's ships as the budget counts them (the built crew size, twice
+        with the twin on; 0 without a ship)."""
+        if self.model is None:
+            return 0
+        return int(self.built["n_crew"]) * (2 if self.twin is not None else 1)
+
+    def touch(self) -> None:
+        """The session was used now: its ship is not idle."""
+        self._budget().touch(self)
+
+    def release(self, message: str) -> bool:
+        """Drop the ships to free memory (the budget calls this on an idle session): the
+        settings stay, ``error`` becomes ``message`` and Reset builds the ship again. Returns
+        False, dropping nothing, if the session is busy (a step holds its lock)."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            self.model, self.twin, self.last_result = None, None, None
+            self.cache = {}
+            self.error = message
+        finally:
+            self.lock.release()
+        return True
 
     def next_version(self) -> int:
         """A new change number, unique even when two threads ask at once."""
@@ -218,13 +263,20 @@ class Session:
     def reset(self, settings: dict[str, Any]) -> str | None:
         """Build a new model from ``settings``; on failure keep the old one and return why."""
         problem = check_settings(settings)
+        held = self.crew_held()
         if problem is None:
-            try:
-                model = _build(settings)
-            except (ValueError, TypeError) as error:
-                problem = build_message(settings, str(error))
+            ships = 2 if self.twin_strategy is not None else 1
+            problem = self._budget().claim(self, settings["n_crew"] * ships)
+            if problem is None:
+                try:
+                    model = _build(settings)
+                except (ValueError, TypeError) as error:
+                    self._budget().set(self, held)
+                    problem = build_message(settings, str(error))
         if problem is not None:
             self.error = problem
+            if self.model is None and budgets.is_notice(problem):
+                self.settings = dict(settings)  # the panel shows the ship asked for; Reset retries
             return problem
         with self.lock:
             self.model = model
@@ -262,6 +314,7 @@ class Session:
                     self.twin.run(day - self.twin.day)
         except (ValueError, TypeError) as error:
             self.model, self.settings, self.timeline, self.built, self.twin, self.cache = old
+            self._budget().set(self, self.crew_held())
             self.error = page_message(str(error))
             return f"the scenario could not be replayed: {self.error}"
         return None
@@ -274,9 +327,13 @@ class Session:
         if strategy is None:
             with self.lock:
                 self.twin, self.twin_strategy = None, None
+                self._budget().set(self, self.crew_held())
             return None
         if self.model is None:
             return self.error or "no model: press Reset"
+        problem = self._budget().claim(self, 2 * int(self.built["n_crew"]))
+        if problem is not None:
+            return problem
         with self.lock, tempfile.TemporaryDirectory() as folder:
             path = self.model.save(Path(folder) / "ship-b")
             twin = CrewModel.load(path)
@@ -284,6 +341,7 @@ class Session:
                 try:
                     twin.set_strategy(strategy)
                 except (ValueError, TypeError) as error:
+                    self._budget().set(self, self.crew_held())
                     return page_message(str(error))
             self.twin, self.twin_strategy, self.twin_day = twin, strategy, self.model.day
         return None
@@ -318,11 +376,11 @@ class Session:
         if name not in IMMEDIATE:
             raise ValueError(f"{name} cannot act mid-run")
 
+        kind, argument = setting_kind(name)
+
         def change(m: CrewModel) -> None:
-            if name == "captain_strategy":
-                self._apply({"day": m.day, "kind": "strategy", "name": value})
-            else:
-                self._apply({"day": m.day, "kind": "breach_rate", name: float(value)})
+            given = float(value) if isinstance(argument.check, event_kinds.Number) else value
+            self._apply({"day": m.day, "kind": kind.name, argument.name: given})
             self.settings = {**self.settings, name: value}
 
         error = self._do(change)
@@ -343,43 +401,56 @@ class Session:
 
         return self._do(strike)
 
+    def intervene(self, kind: str, **arguments: Any) -> str | None:
+        """The intervention ``kind`` (:mod:`model.event_kinds`) now, with these arguments, on
+        A and B; a message if it fails or its verb did nothing (the kind's ``refusal``). A
+        breach goes through :meth:`breach` (its random place is the page's)."""
+        if kind == "breach":
+            return self.breach(**arguments)
+        try:
+            declared = event_kinds.get(kind)
+        except ValueError as error:
+            return str(error)
+        results: list[Any] = []
+        error = self._do(
+            lambda m: results.append(self._apply({"day": m.day, "kind": kind, **arguments}))
+        )
+        if error is not None or not results:
+            return error
+        if isinstance(results[0], ReferendumResult):
+            self.last_result = results[0]
+        if results[0] is False and declared.refusal:
+            return declared.refusal
+        return None
+
     def memorial(self) -> str | None:
         """Hold a memorial now."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "memorial"}))
+        return self.intervene("memorial")
 
     def broadcast(self, tone: str) -> str | None:
         """The captain speaks now in ``tone``."""
-        return self._do(lambda m: self._apply({"day": m.day, "kind": "message", "tone": tone}))
+        return self.intervene("message", tone=tone)
 
     def mitigate(self) -> str | None:
         """Start reinforcing the hull (a message if work is already under way)."""
-        started = []
-        error = self._do(lambda m: started.append(self._apply({"day": m.day, "kind": "mitigate"})))
-        if error is None and started and not started[0]:
-            return "reinforcement is already under way"
-        return error
+        return self.intervene("mitigate")
 
     def call_referendum(self) -> str | None:
         """Hold a referendum now; the result becomes :attr:`last_result`."""
-
-        def vote(m: CrewModel) -> None:
-            self.last_result = self._apply({"day": m.day, "kind": "referendum"})
-
-        return self._do(vote)
+        return self.intervene("referendum")
 
     def _apply(self, entry: dict[str, Any]) -> Any:
         """Apply intervention ``entry`` to A and (unless it is one ship's setting) to B, and
         record it; returns what A's verb returned."""
-        result = timelines.apply(self.model, entry)
+        kind = event_kinds.get(entry["kind"])
+        result = kind.apply(self.model, entry)
         self.timeline.append(entry)
-        if entry["kind"] == "strategy":
-            self.settings = {**self.settings, "captain_strategy": entry["name"]}
-        elif entry["kind"] == "breach_rate":
-            changed = {k: v for k, v in entry.items() if k not in ("day", "kind")}
+        if kind.parameters:
+            changed = {p: entry[a] for a, p in kind.parameters.items() if a in entry}
             self.settings = {**self.settings, **changed}
-        if self.twin is not None and entry["kind"] not in SETTING_KINDS:
+        if self.twin is not None and not kind.own_ship:
             try:
-                timelines.apply(self.twin, entry)
+                kind.apply(self.twin, entry)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"ship B: {error}") from None
         return result
@@ -411,6 +482,7 @@ class Session:
     def _do(self, action) -> str | None:
         if self.model is None:
             return self.error or "no model: press Reset"
+        self.touch()
         try:
             with self.lock:
                 action(self.model)

@@ -11,23 +11,31 @@ from __future__ import annotations
 import math
 from html import escape
 
+import numpy as np
+import pandas as pd
 import solara
 
 from model import CrewModel
+from model.who_moved import who_moved
 from ui.colours import MISSING, belief_colour, divert_colour
 from ui.summaries import RECENT_DAYS, breached_compartments, occupancy, recent_deaths
+from ui.who_moved import MOVER, SinceDay, since_day
 
 COLOUR_BY = {"share for diversion": "divert", "mean belief": "belief"}
 MAP_WIDTH = 760
 LEFT, TOP, BAR = 34, 30, 12
 
 
-def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
+def ship_map_svg(
+    model: CrewModel, colour_by: str = "divert", movers: pd.DataFrame | None = None
+) -> str:
     """The ship map as an SVG document.
 
     Args:
         model: The ship.
         colour_by: ``"divert"`` (share of voters for diversion) or ``"belief"`` (mean belief).
+        movers: The "who moved" layer: a :func:`model.who_moved.who_moved` table whose
+            requesters' compartments are marked (None: no layer).
     """
     L = model.layout
     cps, n_sec = L.compartments_per_section, L.n_sections
@@ -36,10 +44,11 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
     events = model.events()
     breached = breached_compartments(events)
     deaths = recent_deaths(events, model.day)
+    moved = _movers_by_compartment(model, movers)
     w = max(4.0, min(26.0, (MAP_WIDTH - LEFT - 10) / n_sec))
     h = 16.0
     width = LEFT + w * n_sec + 10
-    height = TOP + BAR + 4 + h * cps + 44
+    height = TOP + BAR + 4 + h * cps + 44 + (28 if movers is not None else 0)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ship-map-svg" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -75,6 +84,8 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
             tip += f"; breached on day {breached[c]}"
         if c in deaths:
             tip += f"; {deaths[c]} died in the last {RECENT_DAYS} days"
+        if c in moved:
+            tip += f"; {moved[c]}"
         out.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{w - 1:.1f}" height="{h - 1:.1f}" '
             f'fill="{fill}"><title>{escape(tip)}</title></rect>'
@@ -98,7 +109,14 @@ def ship_map_svg(model: CrewModel, colour_by: str = "divert") -> str:
                     f'<text x="{x + w / 2 - 0.5:.1f}" y="{y + h / 2 + 3:.1f}" fill="white" '
                     f'text-anchor="middle" font-size="9" font-weight="bold">{deaths[c]}</text>'
                 )
-    out.append(_legend(y0 + cps * h + 10, colour_by))
+        if c in moved:
+            t = min(w - 1, h - 1, 9.0)
+            out.append(
+                f'<path d="M{x + w - 1 - t:.1f},{y:.1f} L{x + w - 1:.1f},{y:.1f} '
+                f'L{x + w - 1:.1f},{y + t:.1f} Z" fill="{MOVER}" stroke="#fff" '
+                'stroke-width="0.5" class="mover-mark"/>'
+            )
+    out.append(_legend(y0 + cps * h + 10, colour_by, movers is not None))
     out.append("</svg>")
     return "".join(out)
 
@@ -111,7 +129,24 @@ def _tip(name: str, occ, i: int) -> str:
     return f"{name}: {occ.alive[i]} aboard, {occ.voters[i]} voters, {share_text}{belief_text}"
 
 
-def _legend(y: float, colour_by: str) -> str:
+def _movers_by_compartment(model: CrewModel, movers: pd.DataFrame | None) -> dict[int, str]:
+    """Compartment -> a line for its tooltip, for the compartments of the living requesters."""
+    if movers is None or movers.empty:
+        return {}
+    living = movers[movers["alive"]]
+    crew = living["crew"].to_numpy()
+    rooms = model.state.compartment[crew]
+    ties = living["tie"].astype(str).to_numpy()
+    out = {}
+    for room in np.unique(rooms):
+        here = ties[rooms == room]
+        names, counts = np.unique(here, return_counts=True)
+        by_tie = ", ".join(f"{n} {name}" for name, n in zip(names, counts, strict=True))
+        out[int(room)] = f"{len(here)} asked to change their vote (tie to the dead: {by_tie})"
+    return out
+
+
+def _legend(y: float, colour_by: str, movers: bool = False) -> str:
     parts = []
     steps = 20
     for i in range(steps):
@@ -138,24 +173,42 @@ def _legend(y: float, colour_by: str) -> str:
         f'<rect x="{x}" y="{y}" width="14" height="12" fill="{MISSING}"/>'
         f'<text x="{x + 20}" y="{y + 10}">nobody / no voters</text>'
     )
+    if movers:
+        x, y = LEFT, y + 28
+        parts.append(
+            f'<path d="M{x},{y} L{x + 12},{y} L{x + 12},{y + 12} Z" fill="{MOVER}"/>'
+            f'<text x="{x + 18}" y="{y + 10}">asked to change their vote since the chosen day '
+            "(who moved)</text>"
+        )
     return "".join(parts)
 
 
 @solara.component
-def ShipMap(model: CrewModel, version: int) -> solara.Element:
-    """The ship map with a choice of colouring.
+def ShipMap(model: CrewModel, version: int, since: solara.Reactive | None = None) -> solara.Element:
+    """The ship map with a choice of colouring and the "who moved" layer.
 
     Args:
         model: The ship.
         version: Bumped whenever the model changed (the map is rebuilt then).
+        since: The "who moved" window's first day, shared with a
+            :func:`ui.who_moved.WhoMoved` table (None: the map keeps its own).
     """
     colour_by, set_colour_by = solara.use_state("share for diversion")
+    layer, set_layer = solara.use_state(False)
+    own = solara.use_reactive(None)
+    since = since if since is not None else own
+    day = since_day(model, since)
     svg = solara.use_memo(
-        lambda: ship_map_svg(model, COLOUR_BY[colour_by]), [id(model), version, colour_by]
+        lambda: ship_map_svg(model, COLOUR_BY[colour_by], who_moved(model, day) if layer else None),
+        [id(model), version, colour_by, layer, day],
     )
     with solara.Column(classes=["ship-map"], gap="4px") as main:
-        solara.ToggleButtonsSingle(
-            value=colour_by, values=list(COLOUR_BY), on_value=set_colour_by, dense=True
-        )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.ToggleButtonsSingle(
+                value=colour_by, values=list(COLOUR_BY), on_value=set_colour_by, dense=True
+            )
+            solara.Checkbox(label="who moved", value=layer, on_value=set_layer)
+            if layer:
+                SinceDay(model, since)
         solara.HTML(tag="div", unsafe_innerHTML=svg, style={"overflow-x": "auto"})
     return main

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,17 @@ def ui_server_process(chromium) -> Iterator[UIServer]:
     run cannot reload the page under the test. stdout and stderr go to
     ``artifacts/ui-server.log`` (Solara prints tracebacks to stdout).
     """
+    with serve() as server:
+        yield server
+
+
+@contextmanager
+def serve(env: dict[str, str] | None = None, log_name: str = "ui-server.log") -> Iterator[UIServer]:
+    """A UI server (see :func:`ui_server_process`) with ``env`` added to its environment,
+    its output in ``artifacts/<log_name>``; stopped on leaving."""
     port = free_port()
     solara = Path(sys.executable).with_name("solara")
-    log = ARTIFACTS / "ui-server.log"
+    log = ARTIFACTS / log_name
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "wb") as out:
         server = subprocess.Popen(
@@ -92,7 +101,7 @@ def ui_server_process(chromium) -> Iterator[UIServer]:
             cwd=REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
+            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **(env or {})},
         )
     url = f"http://127.0.0.1:{port}/"
     try:
