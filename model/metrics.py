@@ -28,7 +28,13 @@ import numba
 import numpy as np
 
 from model.crew import Vote
-from model.metric_registry import metrics, register_metric, series_columns
+from model.metric_registry import (
+    Level,
+    metrics,
+    register_metric,
+    register_panel,
+    series_columns,
+)
 
 if TYPE_CHECKING:
     from model.crew import CrewState
@@ -266,12 +272,48 @@ class Census:
         return cohesion_index(self.mean_trust, self.faith, self.mean_grief)
 
 
-# --- the built-in metrics, in series order --------------------------------------------------
+# --- the UI's chart panels, in page order ---------------------------------------------------
 SUPPORT_PANEL = "Support for continuing (%)"
 COHESION_PANEL = "Cohesion"
 MOOD_PANEL = "Trust and grief"
 PETITION_PANEL = "Vote-change requests and petition"
 
+register_panel(
+    SUPPORT_PANEL,
+    title="Support for continuing (C/D pins: referendums)",
+    y_name="% of voters",
+    y_range=(0, 100),
+    decimals=1,
+    levels=(Level("50%", 50.0),),
+    marks=("referendums",),
+    png_name="support",
+)
+register_panel(
+    COHESION_PANEL,
+    title="Cohesion (collapse: below the level for days)",
+    y_name="cohesion (0 to 1)",
+    y_range=(0, 1),
+    levels=(Level("collapse level", "collapse_level"),),
+    marks=("collapse",),
+    png_name="cohesion",
+)
+register_panel(
+    MOOD_PANEL,
+    title="Trust and grief (crew means)",
+    y_name="mean (0 to 1)",
+    y_range=(0, 1),
+    png_name="trust_grief",
+)
+register_panel(
+    PETITION_PANEL,
+    title="Standing vote-change requests and petition",
+    y_name="voters",
+    y_range=(0, None),
+    decimals=0,
+    png_name="requests",
+)
+
+# --- the built-in metrics, in series order --------------------------------------------------
 register_metric(
     "alive",
     dtype="int",
@@ -298,6 +340,8 @@ register_metric(
     compute=lambda c: c.support,
     panel=SUPPORT_PANEL,
     outcome="final_support",
+    colour="#2166ac",  # ui.colours.CONTINUE
+    scale=100.0,
 )
 register_metric(
     "mean_belief",
@@ -342,6 +386,7 @@ register_metric(
     compute=lambda c: c.mean_trust,
     panel=MOOD_PANEL,
     outcome="final_trust",
+    colour="#5e3c99",
 )
 register_metric(
     "mean_grief",
@@ -351,6 +396,7 @@ register_metric(
     description="The living's mean grief.",
     compute=lambda c: c.mean_grief,
     panel=MOOD_PANEL,
+    colour="#d01c8b",
 )
 register_metric(
     "faith",
@@ -360,7 +406,6 @@ register_metric(
     description="The voters' mean agreement 1 - |belief - mission| of their own belief with "
     "the mission the ship is on.",
     compute=lambda c: c.faith,
-    panel=COHESION_PANEL,
 )
 register_metric(
     "cohesion",
@@ -371,6 +416,7 @@ register_metric(
     compute=lambda c: c.cohesion,
     panel=COHESION_PANEL,
     outcome="final_cohesion",
+    colour="#1b7837",
 )
 register_metric(
     "disengaged_share",
@@ -380,7 +426,6 @@ register_metric(
     description="Share of the voters who have withdrawn from work and ties "
     "(model/disengagement.py); above collapse_level for collapse_days days is a collapse.",
     compute=lambda c: c.disengaged_share,
-    panel=COHESION_PANEL,
     outcome="final_disengaged",
 )
 register_metric(
@@ -396,10 +441,11 @@ register_metric(
     "vote_change_requests",
     dtype="int",
     unit="people",
-    label="vote-change requests",
+    label="standing requests",
     description="The living who asked to change their vote since the last referendum.",
     compute=lambda c: int(np.count_nonzero(c.state.requested & c.alive)),
     panel=PETITION_PANEL,
+    colour="#762a83",
 )
 register_metric(
     "petition_signatures",
@@ -409,6 +455,8 @@ register_metric(
     description="Signatures on the petition for a new referendum today.",
     compute=lambda c: c.signatures,
     panel=PETITION_PANEL,
+    colour="#4d4d4d",
+    dashed=True,
 )
 register_metric(
     "deaths",

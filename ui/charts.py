@@ -4,9 +4,14 @@ Solara 1.58 with solara-assets serves ECharts from the local server, so the char
 offline; building an option is a few milliseconds, which keeps a step's re-render cheap
 (a matplotlib PNG of the same four panels costs about half a second).
 
-Panels: support for continuing (50% line, a pin for every referendum), cohesion (collapse
-level, collapse day), trust and grief, standing vote-change requests and petition signatures.
-Days with deaths (grey) and breaches (black dashed) are marked in every panel and named in
+The time-series panels come from the declarations in :mod:`model.metric_registry`: one chart
+per panel (:func:`~model.metric_registry.panels`, laid out by its
+:func:`~model.metric_registry.panel` declaration: title, y-axis, range, decimals, reference
+lines, event marks, PNG name), one line per metric naming it (its label, colour, scale and
+dash). The built-in panels (:mod:`model.metrics`): support for continuing (50% line, a pin for
+every referendum), cohesion (collapse level, collapse day), trust and grief, standing
+vote-change requests and petition signatures. A metric naming a new panel gets a chart of its
+own. Days with deaths (grey) and breaches (black dashed) are marked in every panel and named in
 its legend; axes are titled with units; values are rounded (1 decimal for %, 2 for 0-1
 scales, whole people); a window shows the whole run or its last 30/90/365 days. Each chart
 has a download icon (ECharts' own "save as image", drawn in the browser: the PNG is the chart
@@ -27,6 +32,7 @@ import traitlets
 from solara.components.echarts import EchartsWidget
 
 from model import CrewModel
+from model.metric_registry import Metric, panel, panels
 from ui.colours import CONTINUE, DIVERT
 
 logger = logging.getLogger(__name__)
@@ -69,8 +75,8 @@ DEATH_LINE = "#767676"
 BREACH_LINE = "#000000"
 #: Choices of the time window: label -> days (None: the whole run).
 WINDOWS = {"all days": None, "last 30 days": 30, "last 90 days": 90, "last 365 days": 365}
-#: File names of the PNG downloads (``<name>_day<day>.png``), panel by panel.
-PNG_NAMES = ("support", "cohesion", "trust_grief", "requests")
+#: Line colours of metrics declared without one, in turn within a panel (colour-blind safe).
+PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
 
 
 def png_toolbox(name: str) -> dict[str, Any]:
@@ -240,16 +246,6 @@ def referendum_points(model: CrewModel) -> list[dict[str, Any]]:
 
 #: Colour of the shaded difference between ship A and its twin B.
 GAP = "#bdbdbd"
-#: Each panel's lines as (series column, label, scale) for the twin overlay.
-TWIN_LINES = (
-    (("support_continue", "support", 100.0),),
-    (("cohesion", "cohesion", 1.0),),
-    (("mean_trust", "mean trust", 1.0), ("mean_grief", "mean grief", 1.0)),
-    (
-        ("vote_change_requests", "standing requests", 1.0),
-        ("petition_signatures", "petition signatures", 1.0),
-    ),
-)
 
 
 def overlay_twin(
@@ -322,13 +318,24 @@ def overlay_twin(
     return panel
 
 
+def png_names() -> tuple[str, ...]:
+    """File names of the panels' PNG downloads (``<name>_day<day>.png``), panel by panel."""
+    return tuple(panel(name).png_name for name in panels())
+
+
+def _colours(shown: tuple[Metric, ...]) -> list[str]:
+    """Each metric's line colour: its own, else the next palette colour not taken."""
+    free = [c for c in PALETTE if c not in {m.colour for m in shown}] or list(PALETTE)
+    return [m.colour or free[i % len(free)] for i, m in enumerate(shown)]
+
+
 def series_options(
     model: CrewModel,
     frame: pd.DataFrame | None = None,
     window: int | None = None,
     twin: CrewModel | None = None,
 ) -> list[dict[str, Any]]:
-    """ECharts options of the four time-series panels of the run so far.
+    """ECharts options of the time-series panels of the run so far, one per declared panel.
 
     Args:
         model: The ship.
@@ -337,77 +344,45 @@ def series_options(
         twin: Ship B, overlaid dotted with the gap shaded (None: no twin).
     """
     frame = model.series() if frame is None else frame
+    frame_b = None if twin is None else twin.series()
     first_day = 0 if window is None else model.day - window
     marks = _marks(frame)
-    points = referendum_points(model)
-    cohesion_levels = [("collapse level", model.p.collapse_level, "#000")]
-    support = _panel(
-        "Support for continuing (C/D pins: referendums)",
-        frame,
-        [("support", CONTINUE, 100 * frame["support_continue"].to_numpy())],
-        marks,
-        (0, 100),
-        [("50%", 50.0, "#000")],
-        points,
-        y_name="% of voters",
-        decimals=1,
-        first_day=first_day,
-    )
-    cohesion = _panel(
-        "Cohesion (collapse: below the level for days)",
-        frame,
-        [("cohesion", "#1b7837", frame["cohesion"].to_numpy())],
-        marks,
-        (0, 1),
-        cohesion_levels,
-        y_name="cohesion (0 to 1)",
-        first_day=first_day,
-    )
-    if model.collapse_day is not None:
-        cohesion["series"][0]["markLine"]["data"].append(
-            {
-                "xAxis": model.collapse_day,
-                "name": "morale collapsed",
-                "lineStyle": {"color": "#000", "width": 3, "type": "dotted"},
-                "label": {"show": True, "formatter": "collapse", "position": "end"},
-            }
-        )
-    mood = _panel(
-        "Trust and grief (crew means)",
-        frame,
-        [
-            ("mean trust", "#5e3c99", frame["mean_trust"].to_numpy()),
-            ("mean grief", "#d01c8b", frame["mean_grief"].to_numpy()),
-        ],
-        marks,
-        (0, 1),
-        y_name="mean (0 to 1)",
-        first_day=first_day,
-    )
-    petition = _panel(
-        "Standing vote-change requests and petition",
-        frame,
-        [
-            ("standing requests", "#762a83", frame["vote_change_requests"].to_numpy()),
-            ("petition signatures", "#4d4d4d", frame["petition_signatures"].to_numpy()),
-        ],
-        marks,
-        (0, None),
-        y_name="voters",
-        decimals=0,
-        first_day=first_day,
-        dashed=("petition signatures",),
-    )
-    panels = [support, cohesion, mood, petition]
-    if twin is not None:
-        frame_b = twin.series()
-        for panel, lines, decimals in zip(panels, TWIN_LINES, (1, 2, 2, 0), strict=True):
-            overlay_twin(panel, frame, frame_b, lines, decimals)
-            panel["title"]["text"] += " · A solid, B dotted"
     ships = "_A_B" if twin is not None else ""
-    for panel, name in zip(panels, PNG_NAMES, strict=True):
-        panel["toolbox"] = png_toolbox(f"{name}{ships}_day{model.day}")
-    return panels
+    options = []
+    for name, shown in panels().items():
+        layout = panel(name)
+        option = _panel(
+            layout.title,
+            frame,
+            [
+                (m.label, colour, m.scale * frame[m.name].to_numpy().astype(float))
+                for m, colour in zip(shown, _colours(shown), strict=True)
+            ],
+            marks,
+            layout.y_range,
+            [(level.label, level.height(model.p), level.colour) for level in layout.levels],
+            referendum_points(model) if "referendums" in layout.marks else (),
+            y_name=layout.y_name,
+            decimals=layout.decimals,
+            first_day=first_day,
+            dashed=tuple(m.label for m in shown if m.dashed),
+        )
+        if "collapse" in layout.marks and model.collapse_day is not None:
+            option["series"][0]["markLine"]["data"].append(
+                {
+                    "xAxis": model.collapse_day,
+                    "name": "morale collapsed",
+                    "lineStyle": {"color": "#000", "width": 3, "type": "dotted"},
+                    "label": {"show": True, "formatter": "collapse", "position": "end"},
+                }
+            )
+        if frame_b is not None:
+            lines = tuple((m.name, m.label, m.scale) for m in shown)
+            overlay_twin(option, frame, frame_b, lines, layout.decimals)
+            option["title"]["text"] += " · A solid, B dotted"
+        option["toolbox"] = png_toolbox(f"{layout.png_name}{ships}_day{model.day}")
+        options.append(option)
+    return options
 
 
 def histogram_option(model: CrewModel) -> dict[str, Any]:
@@ -443,8 +418,8 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
 
 @solara.component
 def Charts(model: CrewModel, version: int, twin: CrewModel | None = None) -> solara.Element:
-    """The four time-series panels (ship B overlaid when there is a twin), the belief
-    histogram, a time window and the definitions."""
+    """The time-series panels (ship B overlaid when there is a twin), the belief histogram,
+    a time window and the definitions."""
     window, set_window = solara.use_state("all days")
     panels = solara.use_memo(
         lambda: series_options(model, window=WINDOWS[window], twin=twin),

@@ -5,7 +5,7 @@ in Chromium by tests/ui/test_budget_browser.py)."""
 from __future__ import annotations
 
 from model import CrewModel
-from ui.charts import PNG_NAMES, histogram_option, series_options
+from ui.charts import histogram_option, png_names, series_options
 
 
 def test_every_chart_offers_a_png_named_after_it_and_the_day():
@@ -14,8 +14,8 @@ def test_every_chart_offers_a_png_named_after_it_and_the_day():
     options = [*series_options(ship), histogram_option(ship)]
     saved = [o["toolbox"]["feature"]["saveAsImage"] for o in options]
     assert [s["type"] for s in saved] == ["png"] * 5
-    assert [s["name"] for s in saved] == [f"{n}_day2" for n in (*PNG_NAMES, "beliefs")]
+    assert [s["name"] for s in saved] == [f"{n}_day2" for n in (*png_names(), "beliefs")]
     with_twin = series_options(ship, twin=ship)
     assert [o["toolbox"]["feature"]["saveAsImage"]["name"] for o in with_twin] == [
-        f"{n}_A_B_day2" for n in PNG_NAMES
+        f"{n}_A_B_day2" for n in png_names()
     ]
