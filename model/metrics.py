@@ -290,8 +290,8 @@ register_panel(
 )
 register_panel(
     COHESION_PANEL,
-    title="Cohesion (collapse: below the level for days)",
-    y_name="cohesion (0 to 1)",
+    title="Cohesion and the disengaged (collapse: disengaged above the level for days)",
+    y_name="cohesion; share of voters (0 to 1)",
     y_range=(0, 1),
     levels=(Level("collapse level", "collapse_level"),),
     marks=("collapse",),
@@ -426,7 +426,10 @@ register_metric(
     description="Share of the voters who have withdrawn from work and ties "
     "(model/disengagement.py); above collapse_level for collapse_days days is a collapse.",
     compute=lambda c: c.disengaged_share,
+    panel=COHESION_PANEL,
     outcome="final_disengaged",
+    colour="#b35806",
+    dashed=True,
 )
 register_metric(
     "maintenance_backlog",
