@@ -595,7 +595,9 @@ class CrewModel(mesa.Model):
     def events(self) -> pd.DataFrame:
         """The event log: day, kind, detail, and count/section/compartment/slot/cause."""
         columns = ["day", "kind", "detail", "count", "section", "compartment", "slot", "cause"]
-        frame = pd.DataFrame(self._events, columns=columns)
+        # a copy first: the page reads the log while its Play thread steps (appends), and
+        # pandas reads a list twice (its length, then its rows)
+        frame = pd.DataFrame(list(self._events), columns=columns)
         for col in ("count", "section", "compartment", "slot"):
             frame[col] = frame[col].astype("Int64")
         return frame

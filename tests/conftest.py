@@ -13,9 +13,14 @@ settings.load_profile(PROFILE)
 
 def pytest_collection_modifyitems(config, items):
     """With ``-n`` (pytest-xdist, ``--dist loadgroup``) every browser test runs on one worker,
-    so the UI server and Chromium start once, not once a worker; the other tests spread."""
+    so the UI server and Chromium start once, not once a worker; the other tests spread.
+    Load tests (``load``: 20 browser tabs at once, minutes on two cores) run only when ``-m``
+    names them: ``./run test -m load``."""
     import pytest
 
+    chosen = "load" in (config.getoption("markexpr") or "")
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+        if item.get_closest_marker("load") and not chosen:
+            item.add_marker(pytest.mark.skip(reason="a load test: run it with -m load"))

@@ -18,7 +18,7 @@ import pytest
 from tests.ui.conftest import ARTIFACTS, serve
 from ui.budget import ENV_BUDGET, ENV_IDLE, OVER_BUDGET
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.load]
 
 TABS = 20
 CREW = 300
