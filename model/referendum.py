@@ -73,9 +73,7 @@ class Petition:
         self.p = p
         self.scheduled_day: int | None = None
 
-    def daily(
-        self, state: CrewState, voters: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def daily(self, state: CrewState, voters: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """File today's requests (draws from ``rng``, the requests' stream); returns the slots
         that filed."""
         # one uniform per slot every day, whoever qualifies (common random numbers: a voter's

@@ -124,7 +124,7 @@ def test_a_death_of_old_age_brings_old_age_grief_times_a_death_s_grief(weight):
     for w in (1.0, weight):
         model = CrewModel(rng=3, n_crew=200, old_age_grief=w)
         elder = int(np.argmax(model.ages()))
-        model.demography.deaths = lambda state, day: (np.array([], int), np.array([elder]))
+        model.demography.deaths = lambda state, day, e=elder: (np.array([], int), np.array([e]))
         model.step()
         grief[w] = model.state.grief.copy()
     assert grief[1.0].sum() > 0.5  # the elder's household at least
