@@ -9,14 +9,13 @@ per panel (:func:`~model.metric_registry.panels`, laid out by its
 :func:`~model.metric_registry.panel` declaration: title, y-axis, range, decimals, reference
 lines, event marks, PNG name), one line per metric naming it (its label, colour, scale and
 dash). The built-in panels (:mod:`model.metrics`): support for continuing (50% line, a pin for
-every referendum), cohesion and the disengaged share (collapse level, collapse day), trust
-and grief, standing vote-change requests and petition signatures. A metric naming a new
-panel gets a chart of its own. Days with deaths (grey) and breaches (black dashed) are marked in every panel and named in
-its legend; axes are titled with units; values are rounded (1 decimal for %, 2 for 0-1
-scales, whole people); a window shows the whole run or its last 30/90/365 days. Each chart
-has a download icon (ECharts' own "save as image", drawn in the browser: the PNG is the chart
-as shown, white background, twice the screen's resolution).
-"""
+every referendum), cohesion and the disengaged share (collapse level, collapse day), trust and
+grief, standing vote-change requests and petition signatures. A metric naming a new panel gets
+a chart of its own. Days with deaths (grey) and breaches (black dashed) are marked in every
+panel and named in its legend; axes are titled with units; values are rounded (1 decimal for %,
+2 for 0-1 scales, whole people); a window shows the whole run or its last 30/90/365 days. Each
+chart has a download icon (ECharts' own "save as image", drawn in the browser: the PNG is the
+chart as shown, white background, twice the screen's resolution)."""
 
 from __future__ import annotations
 
