@@ -1,5 +1,6 @@
 """Test-suite settings shared by every test folder."""
 
+import pytest
 from hypothesis import settings
 
 from tests.profiles import PROFILE
@@ -22,8 +23,6 @@ def pytest_collection_modifyitems(config, items):
     worker; the other tests spread.
     Load tests (``load``: 20 browser tabs at once, minutes on two cores) run only when ``-m``
     names them: ``./run test -m load``."""
-    import pytest
-
     chosen = "load" in (config.getoption("markexpr") or "")
     for item in items:
         if item.get_closest_marker("browser"):

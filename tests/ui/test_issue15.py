@@ -56,7 +56,7 @@ def test_the_run_settings_and_folder_survive_switches_and_reload(small_tab, brow
 
     go(page, "sweeps")
     page.wait_for_selector(".sweep-folder input", timeout=TIMEOUT)
-    set_field(page, ".sweep-folder", "/tmp/no-such-sweep")
+    set_field(page, ".sweep-folder", "results/no-such-sweep")
     go(page, "home")
     wait_day(page, 10)
     assert page.locator(".param-n_crew input").input_value() == "500"
@@ -68,7 +68,7 @@ def test_the_run_settings_and_folder_survive_switches_and_reload(small_tab, brow
     assert page.locator(".param-n_crew input").input_value() == "500"
     go(page, "sweeps")
     page.wait_for_selector(".sweep-folder input", timeout=TIMEOUT)
-    assert page.locator(".sweep-folder input").input_value() == "/tmp/no-such-sweep"
+    assert page.locator(".sweep-folder input").input_value() == "results/no-such-sweep"
 
     # another tab has its own ship
     other = browser.new_context(viewport={"width": 1024, "height": 768})
