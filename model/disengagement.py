@@ -68,10 +68,10 @@ def withdrawn_ties(
     """The adjacency with each entry (i, j) scaled by ``scale[i] * scale[j]``.
 
     One compiled pass over the entries; the matrix shares its structure with the original.
-    ``out``, a matrix from an earlier call with the same structure (the same ``indptr`` and
-    ``indices`` objects), takes the weights in place instead of a new matrix being built.
+    ``out``, a matrix an earlier call made from this same adjacency (or one of the same
+    structure), takes the new weights in place instead of a new matrix being built.
     """
-    if out is None or out.indptr is not adjacency.indptr or out.indices is not adjacency.indices:
+    if out is None:
         data = np.empty_like(adjacency.data)
         out = sparse.csr_array((data, adjacency.indices, adjacency.indptr), shape=adjacency.shape)
     _scale_entries(adjacency.indptr, adjacency.indices, adjacency.data, scale, out.data)
@@ -95,8 +95,11 @@ class Disengagement:
     come from its own stream ``rng``, so they shift no other sub-model's random numbers.
     """
 
-    #: The weakened ties, reused from day to day (not part of the sub-model's state).
+    #: The weakened ties and the adjacency they were made from, reused from day to day while
+    #: the network keeps that adjacency (its weights may change in place, its structure not).
+    #: Not part of the sub-model's state.
     _ties: sparse.csr_array | None = None
+    _ties_of: sparse.csr_array | None = None
 
     def __init__(self, p: Parameters, rng: np.random.Generator) -> None:
         self.p = p
@@ -159,12 +162,14 @@ class Disengagement:
         if self.p.disengaged_tie_scale == 1.0 or not disengaged.any():
             return network.adjacency
         scale = np.where(disengaged, self.p.disengaged_tie_scale, 1.0)
-        self._ties = withdrawn_ties(network.adjacency, scale, self._ties)
+        adjacency = network.adjacency
+        reuse = self._ties if self._ties_of is adjacency else None
+        self._ties, self._ties_of = withdrawn_ties(adjacency, scale, reuse), adjacency
         return self._ties
 
     def __getstate__(self) -> dict:
         """The sub-model's state without the reused matrix (rebuilt when next needed)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_ties"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_ties", "_ties_of")}
 
 
 def _share(flag: np.ndarray, among: np.ndarray) -> float:
