@@ -83,7 +83,7 @@ def timeline_marks(model: CrewModel) -> list[dict[str, Any]]:
     changes of course (``mission`` events) and the end of the run. Each is ``{"year", "kind",
     "label"}``, oldest first."""
     events = model.events()
-    deaths = death_days(events, model.state.size)
+    deaths = death_days(model.ledger, model.state.size)
     marks = [
         {"year": years(day), "kind": "generation", "label": f"generation {g} takes over"}
         for g, day in enumerate(
