@@ -28,7 +28,7 @@ from model.grief import Grief
 from model.influence import make_crew_rule
 from model.invariants import check_invariants
 from model.leadership import Leadership
-from model.metrics import CollapseWatch, DailyRecorder, measure
+from model.metrics import CollapseWatch, DailyRecorder, disengaged_share, measure
 from model.network import SocialNetwork, TieKind
 from model.parameters import TONES, Parameters
 from model.referendum import (
@@ -105,6 +105,10 @@ class CrewModel(mesa.Model):
         seed: Mesa's older name of ``rng``.
         scenario: A Mesa ``Scenario``: its ``rng`` and parameters, as if given here (Mesa's
             SolaraViz passes one at Reset).
+        series_every: Keep a row of the daily series every this many days (day 0, k, 2k, ...;
+            default 1, every day), for long runs: the metrics are measured only on those days,
+            everything else (the events, the collapse watch, the dynamics) stays daily and the
+            run is the same. ``today`` is measured on demand on the other days.
         **params: Any parameter of :class:`model.parameters.Parameters` by name. Invalid
             values raise ValueError naming the parameter, the value and the valid range.
 
@@ -113,6 +117,9 @@ class CrewModel(mesa.Model):
     :meth:`series`, :meth:`events`, :meth:`snapshot`, :meth:`graph`, :attr:`referendums`.
     """
 
+    #: Days between kept series rows (class default for checkpoints saved before it existed).
+    series_every: int = 1
+
     def __init__(
         self,
         *,
@@ -120,8 +127,15 @@ class CrewModel(mesa.Model):
         parameters: Parameters | None = None,
         seed: Any = None,
         scenario: Any = None,
+        series_every: int = 1,
         **params: Any,
     ) -> None:
+        whole = isinstance(series_every, int | np.integer) and not isinstance(series_every, bool)
+        if not whole or series_every < 1:
+            raise ValueError(
+                f"series_every={series_every!r} is invalid: expected a whole number >= 1"
+            )
+        self.series_every = int(series_every)
         rng, params = mesa_arguments(rng, seed, scenario, params)
         if parameters is None:
             p = Parameters.from_mapping(params)
@@ -344,9 +358,17 @@ class CrewModel(mesa.Model):
         return self._today
 
     def _collect(self) -> None:
-        self._today = measure(self)
-        self.datacollector.collect(self)
-        if self.collapse.update(self.day, self.today["disengaged_share"]):
+        """Today's series row (on the kept days, :attr:`series_every`) and the collapse watch
+        (every day)."""
+        if self.day % self.series_every == 0:
+            self._today = measure(self)
+            self.datacollector.collect(self)
+            share = self._today["disengaged_share"]
+        else:
+            self._today = None  # measured if read
+            voters = self.voters()
+            share = disengaged_share(self.state.disengaged, voters, int(np.count_nonzero(voters)))
+        if self.collapse.update(self.day, share):
             self.log(
                 "collapse",
                 f"the ship collapsed: more than {self.p.collapse_level:.0%} of the voters "
@@ -587,9 +609,10 @@ class CrewModel(mesa.Model):
         )
 
     def series(self) -> pd.DataFrame:
-        """Per-day metrics, one row a day from day 0."""
+        """Per-day metrics from day 0: one row a day, or every :attr:`series_every` days."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "day", np.arange(len(frame)))
+        days = np.asarray(self.datacollector._collection_steps, dtype=np.int64)
+        frame.insert(0, "day", days if len(days) == len(frame) else np.arange(len(frame)))
         return frame
 
     def events(self) -> pd.DataFrame:

@@ -102,6 +102,14 @@ def _cross_side_weights(indptr, indices, weights, continuing, wanted, n_wanted, 
     return out
 
 
+def disengaged_share(disengaged: np.ndarray, voters: np.ndarray, n_voters: int) -> float:
+    """Share of the ``n_voters`` voters who are disengaged (0 without voters): the figure the
+    collapse watch reads every day, kept series row or not."""
+    if not n_voters:
+        return 0.0
+    return float(np.count_nonzero(disengaged & voters)) / n_voters
+
+
 class Census:
     """What today's metrics read, gathered once: the crew's state, the ties, the intended
     votes, the voters, the mission, the running counts and the petition.
@@ -259,10 +267,7 @@ class Census:
     @cached_property
     def disengaged_share(self) -> float:
         """Share of the voters who are disengaged (0 without voters)."""
-        n = self.n_voters
-        if not n:
-            return 0.0
-        return float(np.count_nonzero(self.state.disengaged & self.voters)) / n
+        return disengaged_share(self.state.disengaged, self.voters, self.n_voters)
 
     @property
     def cohesion(self) -> float:

@@ -1,6 +1,7 @@
 """Metrics, the cohesion index and the morale-collapse event."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model import CrewModel
@@ -67,3 +68,27 @@ def test_series_has_the_promised_columns():
     ):
         assert column in series
     assert series.day.tolist() == [0, 1, 2, 3]
+
+
+def test_a_sparse_series_keeps_every_kth_row_of_the_same_run():
+    """``series_every``: the rows kept are the daily run's rows on those days, and what is
+    not a series row (events, the collapse watch, the dynamics) is the daily run's."""
+    settings = dict(rng=53, n_crew=400, initial_trust=0.1, collapse_level=0.05, collapse_days=9)
+    daily, sparse = CrewModel(**settings), CrewModel(**settings, series_every=7)
+    daily.breach(deaths=3)
+    sparse.breach(deaths=3)
+    daily.run(45)
+    sparse.run(45)
+    kept = sparse.series()
+    assert kept.day.tolist() == list(range(0, 46, 7))
+    pd.testing.assert_frame_equal(kept, daily.series().iloc[::7].reset_index(drop=True))
+    pd.testing.assert_frame_equal(sparse.events(), daily.events())
+    assert sparse.collapse_day == daily.collapse_day is not None
+    assert sparse.collapse_day % 7  # confirmed on a day without a series row
+    assert sparse.today == daily.today  # measured on demand
+
+
+@pytest.mark.parametrize("every", [0, -1, 1.5, True, "7"])
+def test_series_every_takes_a_whole_number_of_days(every):
+    with pytest.raises(ValueError, match=f"series_every={every!r} is invalid: expected a whole"):
+        CrewModel(rng=1, n_crew=50, series_every=every)
