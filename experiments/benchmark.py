@@ -20,7 +20,10 @@ measure do not leak into another):
    step divided by the crew (robust to bursts from other processes on a shared machine), the
    min–max column gives the whole runs' means, which include the monthly registry update;
 5. peak memory (``ru_maxrss``) of a fresh process running a year of 300,000 crew, and the
-   cost of the Mesa agent objects at that size (time and memory per agent).
+   cost of the Mesa agent objects at that size (time and memory per agent);
+6. a voyage: 3,000 crew for 200 years (``--quick``: 5 years) with a series row every 30
+   days (``series_every``), against the goal of issue #12 (200 years in 3 s), beside the
+   default year's time per day from measure 1.
 
 Bytecode: when the environment sets ``PYTHONDONTWRITEBYTECODE`` (this project's sandbox
 does), every fresh process compiles numba, Mesa and pandas from source: several seconds of
@@ -71,6 +74,9 @@ ORACLE_TOLERANCE = 1e-12
 #: Timings of the fast step per reference step (side by side, same input).
 FAST_REPEATS = 25
 SCALING_GOAL_RATIO = 2.0
+#: Issue #12: a 200-year voyage of 3,000 crew on one core.
+VOYAGE_GOAL_S = 3.0
+VOYAGE_YEARS = 200
 MEMORY_GOAL_MB = 2048.0
 
 #: Settings of the full and the quick benchmark.
@@ -81,6 +87,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "oracle_steps": 7,
         "scaling": [(3_000, 60, 5), (30_000, 60, 3), (300_000, 60, 1)],  # crew, days, repeats
         "memory": (300_000, 365),
+        "voyage": (200, 30),  # years, series_every
     },
     "quick": {
         "year_repeats": 2,
@@ -88,6 +95,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "oracle_steps": 3,
         "scaling": [(3_000, 20, 2), (30_000, 10, 1)],
         "memory": (30_000, 30),
+        "voyage": (5, 30),
     },
 }
 
@@ -159,6 +167,25 @@ def work_year(repeats: int) -> dict[str, Any]:
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
     return {"wall_s": wall, "cpu_s": cpu, "rows": len(model.series())}
+
+
+def work_voyage(years: int, every: int) -> dict[str, Any]:
+    """A voyage of 3,000 crew for ``years`` years (or to its end), a series row every
+    ``every`` days."""
+    _import_model()
+    from model import CrewModel
+
+    _warm_up()
+    model = CrewModel(rng=1, series_every=every)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    model.run(int(years * 365))
+    return {
+        "wall_s": time.perf_counter() - started,
+        "cpu_s": time.process_time() - started_cpu,
+        "days": model.day,
+        "alive": int(model.state.alive.sum()),
+        "ended": model.ended,
+    }
 
 
 def _load_reference():
@@ -285,6 +312,7 @@ WORKERS = {
     "oracle": work_oracle,
     "scaling": work_scaling,
     "memory": work_memory,
+    "voyage": work_voyage,
 }
 
 
@@ -339,6 +367,7 @@ def measure_all(quick: bool, pin: bool, bytecode_cache: bool = True) -> dict[str
         done = [run_worker(name, args, pin, env) for name, *args in measures]
     results["construct"], results["year"], results["oracle"], *results["scaling"] = done
     results["memory"] = run_worker("memory", list(s["memory"]), pin, env)
+    results["voyage"] = run_worker("voyage", list(s["voyage"]), pin, env)
     results["load_after"] = os.getloadavg()
     return results
 
@@ -465,6 +494,25 @@ def table(results: dict[str, Any]) -> tuple[list[list[str]], bool]:
             "",
         ]
     )
+    v = results.get("voyage")
+    if v is not None:
+        per_day = v["wall_s"] / max(v["days"], 1)
+        projected = per_day * VOYAGE_YEARS * 365
+        ok = projected <= VOYAGE_GOAL_S
+        ok_all &= ok
+        year_per_day = _median(year) / 365
+        rows.append(
+            [
+                f"voyage, 3,000 crew, {v['days'] / 365:.0f} years, series every 30 days "
+                f"({v['alive']:,} alive at the end{', ' + v['ended'] if v['ended'] else ''})",
+                f"{VOYAGE_YEARS} years ≤ {VOYAGE_GOAL_S:.0f} s",
+                f"{v['wall_s']:.1f} s",
+                "",
+                f"{per_day * 1e3:.3f} ms/day (the default year: {year_per_day * 1e3:.3f} "
+                f"ms/day); {VOYAGE_YEARS} years: {projected:.0f} s",
+                _verdict(ok),
+            ]
+        )
     return rows, ok_all
 
 

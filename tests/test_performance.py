@@ -153,6 +153,7 @@ def test_benchmark_quick_runs_and_prints_the_table(tmp_path):
         "per agent-step, 30,000 crew",
         "peak memory",
         "Mesa agent objects",
+        "voyage, 3,000 crew, 5 years",
     ):
         assert measure in text
     assert "max abs diff 0.0e+00" in text, "kernel and oracle agree to the last bit"
