@@ -20,6 +20,7 @@ import solara
 from ui import sweep_jobs as sj
 from ui.controls import whole_number
 from ui.store import TabState
+from ui.sweeps_page import folder_query
 
 #: Seconds between looks at the running sweeps' folders.
 POLL = 1.0
@@ -243,9 +244,11 @@ def JobRow(tab: TabState, job: sj.Job, on_change) -> solara.Element:
 
     def open_it() -> None:
         tab.sweeps_folder = sweeps_link(job.folder)
+        found = folder_query(tab.sweeps_folder, sj.results_root())
+        tab.sweeps_link = found
         # Outside a server (tests) the router cannot navigate: the folder is set all the same.
         with contextlib.suppress(AssertionError):
-            router.push("/sweeps")
+            router.push(f"/sweeps?{found}" if found else "/sweeps")
 
     def stop() -> None:
         sj.stop(job.folder)
