@@ -233,6 +233,8 @@ def AllParameters(
             panels.append(
                 rv.ExpansionPanel(
                     class_=f"param-group param-group-{group}",
+                    # Vuetify marks the panel aria-expanded, allowed only with a role.
+                    attributes={"role": "group", "aria-label": f"{group} parameters"},
                     children=[
                         rv.ExpansionPanelHeader(children=[title]),
                         rv.ExpansionPanelContent(children=content),

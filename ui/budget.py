@@ -67,6 +67,11 @@ def is_notice(text: str | None) -> bool:
     return bool(text) and text.startswith((OVER_BUDGET, RELEASED))
 
 
+def is_refusal(text: str | None) -> bool:
+    """True if ``text`` says the budget refused a ship (room may have freed since)."""
+    return bool(text) and text.startswith(OVER_BUDGET)
+
+
 @dataclass
 class _Claim:
     holder: weakref.ref

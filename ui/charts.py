@@ -15,7 +15,9 @@ a chart of its own. Days with deaths (grey) and breaches (black dashed) are mark
 panel and named in its legend; axes are titled with units; values are rounded (1 decimal for %,
 2 for 0-1 scales, whole people); a window shows the whole run or its last 30/90/365 days. Each
 chart has a download icon (ECharts' own "save as image", drawn in the browser: the PNG is the
-chart as shown, white background, twice the screen's resolution)."""
+chart as shown, white background, twice the screen's resolution) for the mouse, and a "PNG"
+button below it for the keyboard (:mod:`ui.chart_png`: the same option drawn by matplotlib on
+the server when the button is pressed)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from solara.components.echarts import EchartsWidget
 
 from model import CrewModel
 from model.metric_registry import Metric, panel, panels
+from ui.chart_png import file_name, option_png, title
 from ui.colours import CONTINUE, DIVERT
 
 logger = logging.getLogger(__name__)
@@ -415,6 +418,38 @@ def histogram_option(model: CrewModel) -> dict[str, Any]:
     }
 
 
+def png_label(option: dict[str, Any]) -> str:
+    """The accessible name of a chart's PNG button: "Download Support for continuing as PNG"
+    (the title without its notes on pins and ships)."""
+    name = title(option).split(" · ")[0].split(" (")[0]
+    return f"Download {name} as PNG"
+
+
+@solara.component
+def ChartPng(option: dict[str, Any]) -> solara.Element:
+    """A button that downloads the chart as a PNG (a real button, so Tab reaches it). The file
+    is drawn only when pressed, from the option shown then; the download's callable stays the
+    same across steps, so a step starts no thread for it."""
+    shown = solara.use_ref(option)
+    shown.current = option
+    draw = solara.use_memo(lambda: lambda: option_png(shown.current), [])
+    return solara.FileDownload(
+        draw,
+        filename=file_name(option),
+        mime_type="image/png",
+        children=[
+            solara.Button(
+                "PNG",
+                icon_name="mdi-download",
+                text=True,
+                small=True,
+                classes=["chart-png"],
+                attributes={"aria-label": png_label(option), "title": png_label(option)},
+            )
+        ],
+    )
+
+
 @solara.component
 def Charts(model: CrewModel, version: int, twin: CrewModel | None = None) -> solara.Element:
     """The time-series panels (ship B overlaid when there is a twin), the belief histogram,
@@ -434,9 +469,10 @@ def Charts(model: CrewModel, version: int, twin: CrewModel | None = None) -> sol
             classes=["chart-window"],
         )
         with solara.Row(classes=["charts"], style={"flex-wrap": "wrap"}, gap="4px"):
-            for option in panels:
-                Chart.element(option=option, attributes=PANEL_STYLE)
-            Chart.element(option=histogram, attributes=PANEL_STYLE)
+            for option in [*panels, histogram]:
+                with solara.Column(gap="0px", classes=["chart-cell"]):
+                    Chart.element(option=option, attributes=PANEL_STYLE)
+                    ChartPng(option)
         solara.Text(
             REQUESTS_DEFINITION,
             classes=["requests-definition"],

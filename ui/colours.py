@@ -7,6 +7,7 @@ text colours. Red is kept for one meaning only: morale collapse.
 
 from __future__ import annotations
 
+import functools
 import math
 
 CONTINUE = "#2166ac"
@@ -21,8 +22,10 @@ def _mix(a: str, b: str, t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ca, cb, strict=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def divert_colour(share: float) -> str:
-    """Colour for a share of voters for diversion (0 = all continue, 1 = all divert)."""
+    """Colour for a share of voters for diversion (0 = all continue, 1 = all divert); kept
+    per value, since the ship map asks for the same few shares in thousands of cells."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return MISSING
     share = min(max(float(share), 0.0), 1.0)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 
 from model.parameters import describe, valid_text
@@ -140,13 +141,16 @@ def ParameterPanel(
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 shown = f"{value:g}" if number else str(value)  # text typed in All parameters
                 solara.Text(f"{label}: {shown}", style={"font-size": "14px"})
-                solara.SliderFloat(
-                    "",
-                    value=float(value) if number and math.isfinite(value) else low,
+                # Vuetify names the slider from its label, shown above as text instead.
+                rv.Slider(
+                    v_model=float(value) if number and math.isfinite(value) else low,
+                    on_v_model=lambda v, name=name: setter(name)(float(v)),
                     min=low,
                     max=high,
                     step=step,
-                    on_value=setter(name),
+                    thumb_label=True,
+                    hide_details=True,
+                    attributes={"aria-label": label},
                 )
                 _mark(name, pending)
                 solara.Text(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from model import CrewModel
+from ui.summaries import events as model_events
 
 #: Days after an intervention a card follows.
 FOLLOW_DAYS = 7
@@ -51,7 +52,7 @@ def effect_summary(effect: Effect, model: CrewModel) -> dict[str, Any]:
     requests filed in those days), ``support_after`` and ``cohesion_after`` (at the end of
     the last day followed, or now if no day has passed).
     """
-    events = model.events().iloc[effect.first_event :]
+    events = model_events(model).iloc[effect.first_event :]
     dead = None
     where = ""
     if effect.kind == "breach":

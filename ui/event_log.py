@@ -9,6 +9,7 @@ import pandas as pd
 import solara
 
 from model import CrewModel
+from ui.summaries import events as model_events
 
 #: Rows shown; older events stay in ``model.events()``.
 SHOWN = 200
@@ -83,7 +84,7 @@ def EventLog(model: CrewModel, version: int) -> solara.Element:
     """The newest events first, in a scrolling box."""
     routine, set_routine = solara.use_state(False)
     html = solara.use_memo(
-        lambda: event_table_html(recent_events(model.events(), routine)),
+        lambda: event_table_html(recent_events(model_events(model), routine)),
         [id(model), version, routine],
     )
     with solara.Column(classes=["event-log"], gap="2px") as main:

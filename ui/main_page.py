@@ -14,7 +14,7 @@ from collections.abc import Callable
 import solara
 
 from ui.all_parameters import AllParameters, acts_now_ok, value_of
-from ui.budget import is_notice
+from ui.budget import is_notice, is_refusal
 from ui.charts import Charts
 from ui.controls import ParameterPanel, RunControls
 from ui.event_log import EventLog
@@ -81,6 +81,17 @@ def ShipPage(tab: TabState, query: str | None = None) -> solara.Element:
         tab.cards.clear()
     token = solara.use_memo(object, [])
     tab.owner = token  # this page drives the tab now; an older page's Play stops
+
+    def retry() -> None:
+        """A page opened again (a reload) on a tab the budget refused tries once more: the
+        refused link's whole scenario, or the settings asked for."""
+        if opened is None and session.model is None and is_refusal(session.error):
+            with session.lock:
+                if session.retry() is None:
+                    tab.settings = dict(session.settings)
+                    tab.cards.clear()
+
+    solara.use_memo(retry, [])
     version = solara.use_reactive(session.changes)
     first_message = solara.use_memo(lambda: opened, [])  # a link's, from the first render
     message = solara.use_reactive(first_message)

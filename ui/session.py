@@ -183,6 +183,9 @@ class Session:
         budget: The crew budget this session's ships are claimed from (None: the server's,
             :func:`ui.budget.server`); the session may lose its ships to it when idle
             (:meth:`release`).
+        refused: The scenario (settings, timeline, day) the budget refused to a session with
+            no ship (a link or an import); a Reset with the same settings, or :meth:`retry`,
+            rebuilds that whole scenario, interventions and day included.
     """
 
     settings: dict[str, Any] = field(default_factory=default_settings)
@@ -200,6 +203,7 @@ class Session:
     drawn: int = -1  # the newest change counter the page has finished drawing
     _drawing: threading.Condition = field(default_factory=threading.Condition, repr=False)
     budget: budgets.Budget | None = field(default=None, repr=False, compare=False)
+    refused: tuple[dict[str, Any], list[dict[str, Any]], int] | None = None
 
     # --- the server's crew budget ---------------------------------------------------------
     def _budget(self) -> budgets.Budget:
@@ -261,7 +265,15 @@ class Session:
 
     # --- building -------------------------------------------------------------------------
     def reset(self, settings: dict[str, Any]) -> str | None:
-        """Build a new model from ``settings``; on failure keep the old one and return why."""
+        """Build a new model from ``settings``; on failure keep the old one and return why.
+
+        A session whose scenario the budget refused (:attr:`refused`) rebuilds that scenario
+        when ``settings`` are still its settings (the panel unchanged): Reset retries the link
+        or import as a whole, not only its settings."""
+        if self.model is None and self.refused is not None:
+            refused, self.refused = self.refused, None
+            if dict(settings) == refused[0]:
+                return self.load(*refused)
         problem = check_settings(settings)
         held = self.crew_held()
         if problem is None:
@@ -296,9 +308,12 @@ class Session:
     ) -> str | None:
         """Build a ship from ``settings`` and replay ``timeline`` up to ``day`` (a scenario);
         on failure keep the old ship and return why."""
+        self.refused = None
         old = (self.model, self.settings, self.timeline, self.built, self.twin, self.cache)
         error = self.reset(settings)
         if error is not None:
+            if self.model is None and budgets.is_notice(error):  # Reset retries all of it
+                self.refused = (dict(settings), [dict(e) for e in timeline], int(day))
             return error
         try:
             with self.lock:
@@ -318,6 +333,12 @@ class Session:
             self.error = page_message(str(error))
             return f"the scenario could not be replayed: {self.error}"
         return None
+
+    def retry(self) -> str | None:
+        """Build the ship this session has not got (a refused scenario, else its settings)."""
+        if self.refused is not None:
+            return self.load(*self.refused)
+        return self.reset(self.settings)
 
     # --- the twin -------------------------------------------------------------------------
     def set_twin(self, strategy: str | None) -> str | None:

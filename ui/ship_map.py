@@ -19,6 +19,7 @@ from model import CrewModel
 from model.who_moved import who_moved
 from ui.colours import MISSING, belief_colour, divert_colour
 from ui.summaries import RECENT_DAYS, breached_compartments, occupancy, recent_deaths
+from ui.summaries import events as model_events
 from ui.who_moved import MOVER, SinceDay, since_day
 
 COLOUR_BY = {"share for diversion": "divert", "mean belief": "belief"}
@@ -41,7 +42,7 @@ def ship_map_svg(
     cps, n_sec = L.compartments_per_section, L.n_sections
     rooms = occupancy(model, "compartment")
     sections = occupancy(model, "section")
-    events = model.events()
+    events = model_events(model)
     breached = breached_compartments(events)
     deaths = recent_deaths(events, model.day)
     moved = _movers_by_compartment(model, movers)

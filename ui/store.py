@@ -34,6 +34,8 @@ class TabState:
         voyage: Voyage mode is on: Play advances ``voyage_years`` years per screen update.
         voyage_years: Years per screen update in voyage mode.
         sweeps_folder: The folder chosen on the Sweeps page (None: the page's default).
+        sweeps_link: The Sweeps page's URL query last applied (a link opens its folder once,
+            so a reload keeps what the tab chose since).
         cards: Effect cards of the interventions, newest last.
         owner: Token of the page that drives this tab now (a reloaded page takes over).
         seen: When the tab was last seen (``time.monotonic()``).
@@ -47,6 +49,7 @@ class TabState:
     voyage: bool = False
     voyage_years: int = 1
     sweeps_folder: str | None = None
+    sweeps_link: str | None = None
     cards: list[Any] = field(default_factory=list)
     owner: object | None = None
     seen: float = field(default_factory=time.monotonic)

@@ -6,12 +6,35 @@ show. They would belong in the core as ``CrewModel.section_summary()`` one day.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from model import CrewModel
+
+_EVENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_EVENTS_LOCK = threading.Lock()
+
+
+def events(model: CrewModel) -> pd.DataFrame:
+    """``model.events()``, built once per length of the log and kept per model: the log only
+    grows, so while no event is added (most days) every view of every Step (ship map, event
+    log, effect cards, voyage) reads the same table instead of building its own (about 8 ms
+    each for 3,000 crew, most of it fixed cost). Read it, do not change it."""
+    log = model._events
+    key = (id(log), len(log))
+    with _EVENTS_LOCK:
+        cached = _EVENTS.get(model)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    frame = model.events()
+    with _EVENTS_LOCK:
+        _EVENTS[model] = (key, frame)
+    return frame
+
 
 #: Deaths this many days old or newer are marked as "recent" on the ship map.
 RECENT_DAYS = 30

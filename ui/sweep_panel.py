@@ -18,7 +18,9 @@ from typing import Any
 import solara
 
 from ui import sweep_jobs as sj
+from ui.controls import whole_number
 from ui.store import TabState
+from ui.sweeps_page import folder_query
 
 #: Seconds between looks at the running sweeps' folders.
 POLL = 1.0
@@ -58,18 +60,19 @@ def make_axis(name: str, fields: dict[str, Any]) -> sj.Axis:
         low, high = float(fields["low"]), float(fields["high"])
     except (TypeError, ValueError):
         raise sj.SweepError(f"{name}: the low and high ends must be numbers") from None
-    try:
-        num = int(str(fields["num"]).strip())
-    except ValueError:
-        raise sj.SweepError(f"{name}: the points must be a whole number") from None
+    num = whole_number(str(fields["num"]))
+    if isinstance(num, str):
+        raise sj.SweepError(f"{name}: the points must be a whole number")
     return sj.Axis(name, low=low, high=high, num=num)
 
 
-def whole(text: str, what: str) -> int:
-    try:
-        return int(str(text).strip())
-    except ValueError:
-        raise sj.SweepError(f"{what}: expected a whole number, got {text!r}") from None
+def count(text: str, what: str) -> int:
+    """A whole number typed into the panel, read as every whole-number field of the page reads
+    it (:func:`ui.controls.whole_number`: commas and spaces allowed); SweepError otherwise."""
+    value = whole_number(str(text))
+    if isinstance(value, str):
+        raise sj.SweepError(f"{what}: expected a whole number, got {text!r}")
+    return value
 
 
 def sweeps_link(folder: Path) -> str:
@@ -151,8 +154,8 @@ def SweepPanel(tab: TabState, version: int) -> solara.Element:
             dict(session.built),
             [dict(e) for e in session.timeline],
             axes,
-            whole(replicates, "replicates"),
-            whole(horizon, "horizon"),
+            count(replicates, "replicates"),
+            count(horizon, "horizon"),
         )
 
     def plan() -> tuple[int | None, str | None]:
@@ -241,9 +244,11 @@ def JobRow(tab: TabState, job: sj.Job, on_change) -> solara.Element:
 
     def open_it() -> None:
         tab.sweeps_folder = sweeps_link(job.folder)
+        found = folder_query(tab.sweeps_folder, sj.results_root())
+        tab.sweeps_link = found
         # Outside a server (tests) the router cannot navigate: the folder is set all the same.
         with contextlib.suppress(AssertionError):
-            router.push("/sweeps")
+            router.push(f"/sweeps?{found}" if found else "/sweeps")
 
     def stop() -> None:
         sj.stop(job.folder)

@@ -6,13 +6,17 @@ It reads the result format of ``python -m model sweep experiments/NAME.toml --ou
 results/NAME`` through :mod:`model.analysis` (``runs.parquet`` and ``manifest.json``). Folders
 are listed from ``results/`` under the directory the server runs in (the repository root with
 ``./run ui``), or from the ``CREW_RESULTS`` environment variable; any folder can also be typed.
+A folder chosen under that results folder goes into the page's URL (``sweeps?folder=NAME``), so
+a link reopens it; a link naming a folder outside the results folder is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import pandas as pd
@@ -31,6 +35,40 @@ from ui.tab_id import TabId
 def results_root() -> Path:
     """Where saved sweeps are looked for: ``$CREW_RESULTS`` or ``./results``."""
     return Path(os.environ.get("CREW_RESULTS", "results"))
+
+
+def folder_query(folder: str, root: Path) -> str | None:
+    """The URL query naming ``folder`` (``folder=NAME``, its path under ``root``), or None
+    when it does not lie under ``root`` (such a folder can be typed but not linked)."""
+    if not folder:
+        return None
+    try:
+        inside = Path(folder).resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return urlencode({"folder": inside.as_posix()}) if inside.parts else None
+
+
+def folder_from_query(query: str | None, root: Path) -> tuple[str | None, str | None]:
+    """The folder a link's query names, as ``(folder, None)`` (``root / NAME``); ``(None,
+    message)`` when it names one outside ``root`` (``..``, an absolute path, a link leading
+    out), so a link cannot make the server read any other folder; ``(None, None)`` when the
+    query names none."""
+    found = parse_qs(query or "").get("folder")
+    if not found or not found[-1].strip():
+        return None, None
+    name = found[-1].strip()
+    folder = root / name
+    try:
+        inside = folder.resolve().relative_to(root.resolve())
+    except ValueError:
+        inside = None
+    if inside is None or not inside.parts:
+        return None, (
+            f"link: the folder {name!r} is not inside the results folder {root}/; a link "
+            "opens only a folder there (type another folder below)"
+        )
+    return str(root / inside), None
 
 
 def sweep_folders(root: Path) -> list[str]:
@@ -220,13 +258,16 @@ def read_sweep(folder: str) -> tuple[pd.DataFrame | None, dict[str, Any] | None,
 
 
 @solara.component
-def SweepsPage(tab_id: str | None = None) -> solara.Element:
+def SweepsPage(tab_id: str | None = None, query: str | None = None) -> solara.Element:
     """The Sweeps page of one tab; the chosen folder is kept in the tab's stored state.
 
     Args:
         tab_id: The tab's id; None (the route) reads it from the browser's sessionStorage.
+        query: The page's URL query (``folder=NAME``); None (the route) reads it from the URL.
     """
     browser_id, set_browser_id = solara.use_state(None)
+    router = solara.use_router()
+    query = query if query is not None else router.search
     key = tab_id or browser_id
     with solara.Column(gap="0px") as main:
         if tab_id is None:
@@ -234,23 +275,40 @@ def SweepsPage(tab_id: str | None = None) -> solara.Element:
         if key is None:
             solara.Text("Loading…", classes=["sweeps-loading"])
         else:
-            SweepsView(tab_state(key))
+            SweepsView(tab_state(key), query=query)
     return main
 
 
 @solara.component
-def SweepsView(tab: TabState) -> solara.Element:
-    """Choose a sweep folder, an outcome and parameters; show the phase diagram and curves."""
+def SweepsView(tab: TabState, query: str | None = None) -> solara.Element:
+    """Choose a sweep folder, an outcome and parameters; show the phase diagram and curves.
+
+    A link's ``query`` (``folder=NAME``) opens that folder, once per query and tab (a reload
+    keeps what the tab chose since); choosing a folder under the results folder puts it in
+    the URL."""
     root = results_root()
+    router = solara.use_router()
     folders = sweep_folders(root)
     default = str(root / folders[0]) if folders else ""
-    folder, set_folder_state = solara.use_state(
-        tab.sweeps_folder if tab.sweeps_folder is not None else default
-    )
+    linked, link_problem = folder_from_query(query, root)
+    if query and tab.sweeps_link != query:
+        tab.sweeps_link = query
+        if linked is not None:
+            tab.sweeps_folder = linked
+    _, set_tick = solara.use_state(0)
+    folder = tab.sweeps_folder if tab.sweeps_folder is not None else default
 
     def set_folder(value: str) -> None:
         tab.sweeps_folder = value
-        set_folder_state(value)
+        set_tick(lambda n: n + 1)
+        # The URL names the folder when a link can (under the results folder), else nothing.
+        found = folder_query(value, root)
+        if (found or None) != (query or None):
+            tab.sweeps_link = found
+            path = router.path or "/sweeps"
+            # Outside a server (tests) the router cannot navigate: the folder is set all the same.
+            with contextlib.suppress(AssertionError):
+                router.push(f"{path}?{found}" if found else path)
 
     runs, manifest, problem = solara.use_memo(lambda: read_sweep(folder), [folder])
     x, set_x = solara.use_state(None)
@@ -261,6 +319,8 @@ def SweepsView(tab: TabState) -> solara.Element:
         solara.Title("Crew cohesion · sweeps")
         solara.Style(PAGE_CSS)
         solara.Markdown("## Sweep results")
+        if link_problem:
+            solara.Error(link_problem, classes=["ui-message", "sweep-link-problem"])
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             if folders:
                 solara.Select(

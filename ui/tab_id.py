@@ -3,7 +3,8 @@
 ``TabId`` is an invisible Vue widget: when mounted it reads ``crew-tab-id`` from the tab's
 ``sessionStorage`` (creating a random one the first time) and sends it to Python as
 ``tab_id``. ``sessionStorage`` belongs to one tab: another tab gets another id, a reload or
-navigating within the app keeps it.
+navigating within the app keeps it. It also declares the page's language (``<html lang="en">``,
+which Solara's page template leaves out), so screen readers pronounce it as English.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ TEMPLATE = """
 <script>
 module.exports = {
   mounted() {
+    document.documentElement.setAttribute("lang", "en");
     let id = null;
     try { id = window.sessionStorage.getItem("crew-tab-id"); } catch (e) { id = null; }
     if (!id) {

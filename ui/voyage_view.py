@@ -28,6 +28,7 @@ import solara
 from model import CrewModel
 from model.population import age_pyramid, death_days, generation_days
 from ui.charts import Chart
+from ui.summaries import events as model_events
 
 #: Choices of years per screen update in voyage mode.
 YEARS_PER_UPDATE = [1, 2, 5, 10, 25]
@@ -59,7 +60,7 @@ def end_of_story(model: CrewModel, events: pd.DataFrame | None = None) -> tuple[
     already at hand."""
     if not model.ended:
         return None
-    events = model.events() if events is None else events
+    events = model_events(model) if events is None else events
     rows = events[events["kind"] == model.ended]
     day = int(rows["day"].iloc[-1]) if len(rows) else model.day
     aboard = int(model.state.alive.sum())
@@ -81,7 +82,7 @@ def timeline_marks(model: CrewModel) -> list[dict[str, Any]]:
     aboard taking over (:func:`model.population.generation_days`), captain successions,
     changes of course (``mission`` events) and the end of the run. Each is ``{"year", "kind",
     "label"}``, oldest first."""
-    events = model.events()
+    events = model_events(model)
     deaths = death_days(model.ledger, model.state.size)
     marks = [
         {"year": years(day), "kind": "generation", "label": f"generation {g} takes over"}

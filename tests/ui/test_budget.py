@@ -14,6 +14,7 @@ from tests.ui.helpers import click
 from ui import budget as budgets
 from ui.budget import Budget, is_notice
 from ui.main_page import Page
+from ui.scenario_panel import link_query, open_link
 from ui.session import Session, default_settings
 from ui.store import tab_state
 
@@ -227,6 +228,71 @@ def test_the_page_shows_a_released_ship_as_a_notice_and_reset_rebuilds_it(clock)
         clock.now += IDLE
         click(rc, "Reset")
         assert notices(rc) == [] and tab_state(tab).session.model is not None
+        rc.close()
+    finally:
+        budgets.use(server)
+
+
+# --- a refused link, retried ------------------------------------------------------------------
+def linked_ship() -> tuple[Session, str]:
+    """A ship with interventions on days 2 and 4, run to day 6, and its link's query."""
+    ship = Session(budget=Budget(10 * CREW, IDLE))
+    assert ship.reset(settings(seed=3, initial_trust=0.6)) is None
+    ship.step(2)
+    ship.breach(deaths=3)
+    ship.step(2)
+    ship.broadcast("candid")
+    ship.step(2)
+    return ship, link_query(ship)
+
+
+def same_run(a: Session, b: Session) -> None:
+    assert b.model.day == a.model.day == 6
+    assert b.built == a.built and b.timeline == a.timeline and len(b.timeline) == 2
+    assert b.model.series().equals(a.model.series())
+
+
+def test_reset_after_a_refused_link_rebuilds_its_whole_scenario(clock):
+    original, query = linked_ship()
+    budget = Budget(2 * CREW, IDLE, clock=clock)
+    full = [session(budget), session(budget, seed=2)]
+    refused = Session(budget=budget)
+    assert is_notice(open_link(refused, query).removeprefix("link: "))
+    assert refused.model is None and refused.settings == original.built
+    assert is_notice(refused.reset(refused.settings))  # nobody idle yet: refused again
+    clock.now += IDLE  # room frees: the other tabs' ships are idle now
+    assert refused.reset(refused.settings) is None  # Reset, the panel unchanged
+    same_run(original, refused)
+    assert sum(s.model is None for s in full) == 1  # one idle ship made room
+
+
+def test_reset_with_other_settings_after_a_refused_link_builds_those(clock):
+    _, query = linked_ship()
+    budget = Budget(CREW, IDLE, clock=clock)
+    full = session(budget)
+    refused = Session(budget=budget)
+    open_link(refused, query)
+    clock.now += IDLE
+    assert refused.reset(settings(seed=9)) is None and full.model is None
+    assert refused.model.day == 0 and refused.timeline == [] and refused.built["seed"] == 9
+
+
+def test_a_reload_after_a_refused_link_rebuilds_its_whole_scenario(clock):
+    original, query = linked_ship()
+    budget = Budget(CREW, IDLE, clock=clock)
+    server = budgets.server()
+    budgets.use(budget)
+    tab = uuid.uuid4().hex
+    try:
+        full = session(budget)
+        _, rc = solara.render(Page(tab_id=tab, query=query), handle_error=False)
+        (text,) = notices(rc)
+        assert text.startswith(budgets.OVER_BUDGET)
+        rc.close()
+        clock.now += IDLE  # room frees; the user reloads the tab (the same link)
+        _, rc = solara.render(Page(tab_id=tab, query=query), handle_error=False)
+        assert notices(rc) == [] and full.model is None
+        same_run(original, tab_state(tab).session)
         rc.close()
     finally:
         budgets.use(server)

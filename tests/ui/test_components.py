@@ -352,3 +352,21 @@ def test_every_slider_can_show_its_default():
     defaults = Parameters()
     for name, (_, low, high, _) in SLIDERS.items():
         assert low <= getattr(defaults, name) <= high, name
+
+
+def test_the_views_share_one_event_table_until_the_log_grows():
+    """ui.summaries.events: the views of a Step read one table, built again only when the log
+    has grown, and always equal to model.events(); the map's colours are kept per value."""
+    from model import CrewModel
+    from ui.colours import divert_colour
+    from ui.summaries import events
+
+    ship = CrewModel(rng=1, n_crew=200)
+    ship.run(3)
+    first = events(ship)
+    assert events(ship) is first and first.equals(ship.events())
+    ship.breach(deaths=2)  # the log grows: a new table with the new rows
+    grown = events(ship)
+    assert grown is not first and grown.equals(ship.events()) and len(grown) > len(first)
+    assert len(events(CrewModel(rng=1, n_crew=200))) == 1  # another ship: its own table
+    assert divert_colour(0.25) == divert_colour(0.25) and divert_colour.cache_info().hits

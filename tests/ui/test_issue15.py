@@ -189,7 +189,9 @@ def test_every_referendum_is_marked_on_the_support_chart(small_tab):
     assert page.evaluate(PINS_JS) == held == 3
 
 
-def test_focus_ring_is_visible_and_text_contrast_passes_axe(small_tab):
+def test_focus_ring_is_visible_and_axe_finds_nothing_serious(small_tab):
+    """Keyboard focus shows a ring; an axe scan of the whole page (every rule, text contrast
+    included) finds no serious or critical violation (issue 14, item 7)."""
     page = small_tab
     page.locator(".crew-step").focus()
     page.keyboard.press("Tab")
@@ -198,7 +200,33 @@ def test_focus_ring_is_visible_and_text_contrast_passes_axe(small_tab):
     assert float(width.replace("px", "")) >= 2
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page, options={"runOnly": ["color-contrast"]})
-    assert result.response["passes"], "axe ran no contrast check"
-    bad = [n["target"] for v in result.response["violations"] for n in v["nodes"]]
+    # Left out: nested-interactive, Vuetify 2's own select (a role="button" box around its
+    # focusable input), which no option of the widget changes; see docs/UI.md.
+    result = Axe().run(page, options={"rules": {"nested-interactive": {"enabled": False}}})
+    assert any(p["id"] == "color-contrast" for p in result.response["passes"])
+    bad = [
+        (v["id"], n["target"])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+    ]
     assert bad == []
+
+
+def test_each_chart_downloads_as_png_from_the_keyboard(small_tab):
+    """Issue 14, item 7: a chart's PNG is reached with Tab (ECharts' icon is on the canvas),
+    shows its focus, names its chart and downloads it with Enter."""
+    page = small_tab
+    page.locator(".chart-window button").last.focus()
+    page.keyboard.press("Tab")
+    focused = "() => document.activeElement.getAttribute('aria-label')"
+    assert page.evaluate(focused) == "Download Support for continuing as PNG"
+    width = page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
+    assert float(width.replace("px", "")) >= 2
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.keyboard.press("Enter")
+    assert info.value.suggested_filename == "support_day0.png"
+    with open(info.value.path(), "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    page.keyboard.press("Tab")  # the next chart's button
+    assert page.evaluate(focused) == "Download Cohesion and the disengaged as PNG"

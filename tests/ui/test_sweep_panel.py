@@ -94,3 +94,13 @@ def test_a_finished_sweep_opens_on_the_sweeps_page(tmp_path, monkeypatch):
     click(rc, "Open on the Sweeps page")
     assert tab.sweeps_folder == str(tmp_path / "ui-done")
     rc.close()
+
+
+def test_whole_numbers_read_as_on_the_rest_of_the_page(panel):
+    """The replicates, horizon and points are read by ui.controls.whole_number, like every
+    whole-number field of the page: commas allowed, other text a one-line problem."""
+    type_into(panel, "horizon (days)", "1,000")
+    type_into(panel, "replicates", "1,2")
+    assert "48 runs" in texts(panel)  # four strategies x 12 replicates
+    type_into(panel, "replicates", "two")
+    assert "replicates: expected a whole number, got 'two'" in texts(panel)

@@ -19,6 +19,8 @@ from ui.calibration_view import marginals_figure, predictive_figure, read_calibr
 from ui.sweeps_page import (
     SweepsPage,
     curve_figure,
+    folder_from_query,
+    folder_query,
     outcome_label,
     outcomes,
     sweep_folders,
@@ -252,4 +254,42 @@ def test_a_sweep_that_drew_from_the_calibration_shows_it(results, calibration, m
     assert "include parameter uncertainty" in shown
     summaries = [str(w.children) for w in rc.find(v.ExpansionPanelHeader).widgets]
     assert any("The calibration these runs drew from" in s for s in summaries)
+    rc.close()
+
+
+def test_a_link_names_a_folder_under_the_results_folder_and_only_such(tmp_path):
+    """The Sweeps page's URL query (``folder=NAME``) round-trips a folder under the results
+    folder; a link naming one outside it (``..``, an absolute path, a link leading out) is
+    refused with one line, so a link cannot make the server read another folder."""
+    root = tmp_path / "results"
+    (root / "tiny").mkdir(parents=True)
+    (tmp_path / "secret").mkdir()
+    (root / "out").symlink_to(tmp_path / "secret")
+    query = folder_query(str(root / "tiny"), root)
+    assert query == "folder=tiny"
+    assert folder_from_query(query, root) == (str(root / "tiny"), None)
+    assert folder_from_query("folder=a%2Fb&x=1", root) == (str(root / "a" / "b"), None)
+    assert folder_from_query(None, root) == (None, None)
+    assert folder_from_query("x=1", root) == (None, None)
+    for name in ("..%2Fsecret", str(tmp_path / "secret"), "out", ".", "tiny%2F..%2F.."):
+        folder, problem = folder_from_query(f"folder={name}", root)
+        assert folder is None and problem.startswith("link: the folder"), name
+        assert "\n" not in problem and "not inside the results folder" in problem
+    assert folder_query(str(tmp_path / "secret"), root) is None  # typed, never linked
+    assert folder_query(str(root / "out"), root) is None
+
+
+def test_the_sweeps_page_opens_the_linked_folder_and_refuses_one_outside(results, monkeypatch):
+    monkeypatch.setenv("CREW_RESULTS", str(results))
+    _, rc = solara.render(
+        SweepsPage(tab_id=uuid.uuid4().hex, query="folder=tiny"), handle_error=False
+    )
+    assert rc.find(v.TextField, label="Result folder").widget.v_model == str(results / "tiny")
+    assert "8 runs" in texts(rc)
+    rc.close()
+    _, rc = solara.render(
+        SweepsPage(tab_id=uuid.uuid4().hex, query="folder=..%2F.."), handle_error=False
+    )
+    assert "is not inside the results folder" in texts(rc)
+    assert "8 runs" not in texts(rc)
     rc.close()
