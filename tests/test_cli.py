@@ -48,7 +48,7 @@ def test_run_writes_series_events_and_summary(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "--n-crew", "-5"], "error: n_crew=-5 is invalid: expected int, 1 to 1000000"),
+        (["run", "--n-crew", "-5"], "error: n_crew=-5 is invalid: expected a whole number in [1, 1000000]"),
         (["run", "--n-crew", "abc"], "argument --n-crew: expected int, got 'abc'"),
         (["run", "--captain-strategy", "shout"], "captain_strategy='shout' is invalid"),
         (["run", "--bogus", "1"], "unrecognized arguments: --bogus 1"),
@@ -77,5 +77,5 @@ def test_help_lists_every_parameter_with_unit_and_range():
         [sys.executable, "-m", "model", "run", "--help"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(out.split())  # argparse wraps lines
-    assert "--n-crew N Crew alive at day 0 [people; 1 to 1000000; default 3000]" in flat
+    assert "--n-crew N Crew alive at day 0 [people; [1, 1000000]; default 3000]" in flat
     assert "--captain-strategy TEXT" in out and "--grief-half-life X" in out
