@@ -21,16 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 from model.strategies import NAMES as STRATEGIES
 from model.strategies import TONES, Names
-from model.validation import Constraint, Interval, InvalidValue, Options
+from model.validation import WHOLE, Constraint, Interval, InvalidValue, Options
 
 # --- checks ---------------------------------------------------------------------------------
-#: A whole number of at least 0 (counts, days, places).
-WHOLE = Interval(Integral, 0, None, closed="left")
 #: Any finite number.
 NUMBER = Interval(Real)
 

@@ -34,6 +34,8 @@ __all__ = [
     "InvalidValue",
     "Options",
     "Text",
+    "UNIT",
+    "WHOLE",
     "invalid",
     "number_text",
 ]
@@ -252,3 +254,9 @@ class Text(Constraint):
 
     def __str__(self) -> str:
         return "any text"
+
+
+#: The closed unit interval [0, 1] (shares, probabilities, rates per day).
+UNIT = Interval(Real, 0, 1)
+#: A whole number >= 0 (counts, days, steps).
+WHOLE = Interval(Integral, 0, None, closed="left")
