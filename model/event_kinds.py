@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
+from model.parameters import describe
 from model.strategies import NAMES as STRATEGIES
 from model.strategies import TONES, Names
 from model.validation import WHOLE, Constraint, Interval, InvalidValue, Options
@@ -31,6 +32,8 @@ from model.validation import WHOLE, Constraint, Interval, InvalidValue, Options
 # --- checks ---------------------------------------------------------------------------------
 #: Any finite number.
 NUMBER = Interval(Real)
+# An argument that sets a parameter is held to the parameter's declared values (its text is
+# the same as ``Parameters``'s): ``describe(name)["valid"]``.
 
 
 # --- kinds ----------------------------------------------------------------------------------
@@ -215,8 +218,12 @@ register(
         label="Breach risk",
         verb="set_breach_rate",
         arguments=(
-            Argument("impact_rate", "Hull impacts a year", NUMBER),
-            Argument("penetration_probability", "Share of impacts that breach", NUMBER),
+            Argument("impact_rate", "Hull impacts a year", describe("impact_rate")["valid"]),
+            Argument(
+                "penetration_probability",
+                "Share of impacts that breach",
+                describe("penetration_probability")["valid"],
+            ),
         ),
         description="Hull impacts a year and the share that breach, from now on.",
         button=False,

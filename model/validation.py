@@ -101,7 +101,7 @@ class Constraint:
         return self.expected
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=True, repr=False)
 class Interval(Constraint):
     """Numbers of one type between two ends, each end closed, open or absent.
 
@@ -199,6 +199,10 @@ class Interval(Constraint):
 
     def __str__(self) -> str:
         return self.notation
+
+    def __repr__(self) -> str:
+        closed = "" if self.closed == "both" else f", closed={self.closed!r}"
+        return f"Interval({self.type.__name__}, {self.low!r}, {self.high!r}{closed})"
 
 
 @dataclass(frozen=True, eq=False)
