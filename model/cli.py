@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from model.parameters import declarations, valid_text
+from model.validation import WHOLE
 
 #: Modules that add sub-commands (each defines ``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = (
@@ -180,10 +181,9 @@ def run_command(args: argparse.Namespace) -> int:
     from model import CrewModel
     from model.provenance import run_record
 
-    if args.days < 0:
-        raise UsageError(f"--days={args.days} is invalid: expected a whole number >= 0")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed={args.seed} is invalid: expected a whole number >= 0")
+    for option, value in (("--days", args.days), ("--seed", args.seed)):
+        if value is not None and (problem := WHOLE.problem(option, value)):
+            raise UsageError(problem)
     if args.out is not None:
         writable_folder(args.out)
     params = parameters_from(args)
