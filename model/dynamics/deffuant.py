@@ -34,7 +34,7 @@ class Deffuant(CompiledRule):
     Parameters
     ----------
     epsilon : float
-        Confidence bound :math:`\varepsilon`, in (0, inf). Default 0.2.
+        Confidence bound :math:`\varepsilon`, in (0, ∞). Default 0.2.
     mu : float
         Convergence parameter :math:`\mu`, in (0, 0.5]. Default 0.5 (the pair meets halfway).
 

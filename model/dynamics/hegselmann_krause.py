@@ -30,7 +30,7 @@ class HegselmannKrause(InfluenceRule):
     Parameters
     ----------
     epsilon : float
-        Confidence bound :math:`\varepsilon`, in [0, inf). Default 0.2.
+        Confidence bound :math:`\varepsilon`, in [0, ∞). Default 0.2.
 
     References
     ----------
