@@ -547,7 +547,7 @@ class Parameters:
     population_feedback_years: float = spec(
         5.0,
         "years",
-        Interval(Real, 0.1, 1000),
+        Interval(Real, 0.1, 1000),  # closed at 0.1: a shorter time plans years of births a day
         "Births close the gap to the target population over this time",
         "assumption: the ship plans births to hold its population (story)",
         "demography",

@@ -117,3 +117,10 @@ def test_the_ui_guide_example_shows_a_page():
         assert day_shown(rc) == "1"
     finally:
         rc.close()
+
+
+def test_an_open_end_of_a_declared_range_is_not_on_the_slider():
+    params = model_params(CrewModel(rng=7, n_crew=CREW), names=["grief_half_life"])
+    slider = params["grief_half_life"]  # declared (0, 3650]: 0 is not a half-life
+    assert slider["min"] > 0 and slider["max"] == 3650
+    assert describe("grief_half_life")["valid"].accepts(slider["min"])
