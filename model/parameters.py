@@ -8,14 +8,13 @@ experiment files, the UI controls and the parameter table in docs/ODD.md.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import Any
 
 from model import strategies
 from model.dynamics.registry import RULES
-from model.validation import Constraint, Flag, Interval, InvalidValue, Options, Text
+from model.validation import Constraint, Flag, Interval, InvalidValue, Options, Text, unknown
 
 #: The captain's strategies and the tones of their messages: live views of the registry in
 #: :mod:`model.strategies` (a strategy registered later is valid here too).
@@ -902,9 +901,7 @@ class Parameters:
 
 def unknown_message(name: str, known: set[str] | list[str]) -> str:
     """Error text for an unknown parameter, suggesting the closest known name."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown parameter {name!r}{hint}"
+    return unknown("parameter", name, sorted(known))
 
 
 def describe(name: str) -> dict[str, Any]:

@@ -19,8 +19,9 @@ gives the same message from the Python API, the CLI, a TOML file, a verb and the
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
@@ -38,9 +39,25 @@ __all__ = [
     "WHOLE",
     "invalid",
     "number_text",
+    "suggestion",
+    "unknown",
 ]
 
 CLOSED = ("both", "left", "right", "neither")
+
+
+def suggestion(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'n_crew'?`` for the known name closest to ``name``, or "" (a dotted
+    key ``vary.n_crw`` is matched by its last part and keeps the rest)."""
+    head, dot, last = str(name).rpartition(".")
+    close = difflib.get_close_matches(last, list(known), n=1)
+    return f"; did you mean '{head}{dot}{close[0]}'?" if close else ""
+
+
+def unknown(what: str, name: str, known: Iterable[str]) -> str:
+    """The one text for a name nobody declared: ``unknown parameter 'n_crw'; did you mean
+    'n_crew'?``."""
+    return f"unknown {what} {name!r}{suggestion(name, known)}"
 
 
 def invalid(name: str, value: Any, expected: str) -> str:

@@ -21,6 +21,7 @@ from model.validation import (
     Options,
     Text,
     invalid,
+    unknown,
 )
 from ui.session import check_settings, default_settings
 
@@ -144,3 +145,16 @@ def test_the_same_bad_value_gives_the_same_text_everywhere(capsys):
     with pytest.raises(ValueError) as rule:
         make_rule("bounded_confidence", mu=1.5)
     assert str(rule.value) == "mu=1.5 is invalid: expected a number in [0, 1]"
+
+
+def test_an_unknown_name_gets_the_nearest_known_one():
+    assert unknown("parameter", "n_crw", ["n_crew", "turnout"]) == (
+        "unknown parameter 'n_crw'; did you mean 'n_crew'?"
+    )
+    assert (
+        unknown("key", "vary.n_crw", ["n_crew"])
+        == "unknown key 'vary.n_crw'; did you mean 'vary.n_crew'?"
+    )
+    assert unknown("rule", "zzz", ["degroot"]) == "unknown rule 'zzz'"
+    with pytest.raises(ValueError, match="^unknown parameter 'n_crw'; did you mean 'n_crew'[?]$"):
+        Parameters.from_mapping({"n_crw": 5})

@@ -6,13 +6,12 @@ mu)``); the texts here use its wording.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from numbers import Integral
 
 import numpy as np
 
-from model.validation import Interval, InvalidValue
+from model.validation import Interval, InvalidValue, suggestion
 
 __all__ = [
     "check_known",
@@ -33,8 +32,7 @@ def check_known(rule: str, params: Mapping[str, object], valid: Iterable[str]) -
     for name, value in params.items():
         if name in valid:
             continue
-        close = difflib.get_close_matches(name, valid, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = suggestion(name, valid)
         names = ", ".join(repr(v) for v in valid) or "none"
         raise ValueError(
             f"unknown parameter {name!r} (got {value!r}) for rule {rule!r}; "

@@ -60,7 +60,7 @@ import numpy as np
 
 from model import metric_registry, timeline
 from model.parameters import Parameters, describe, unknown_message
-from model.validation import Constraint, Interval, InvalidValue, Options
+from model.validation import Constraint, Interval, InvalidValue, Options, unknown
 
 if TYPE_CHECKING:
     from model.sweeps.uncertainty import Posterior
@@ -422,12 +422,7 @@ def _table(data: dict[str, Any], key: str, bad) -> dict[str, Any]:
 
 
 def _unknown(name: str, known, what: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name.split(".")[-1], list(known), n=1)
-    prefix = name.rsplit(".", 1)[0] + "." if "." in name else ""
-    hint = f"; did you mean '{prefix}{close[0]}'?" if close else ""
-    return f"unknown {what} '{name}'{hint}"
+    return unknown(what, name, known)
 
 
 def _declaration(label: str, where: str, name: str) -> dict[str, Any]:
