@@ -16,11 +16,13 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from model import event_kinds
 from model.parameters import declarations, valid_text
-from model.validation import WHOLE
+from model.validation import WHOLE, InvalidValue
 
 #: Modules that add sub-commands (each defines ``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = (
@@ -156,7 +158,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="DEATHS",
-        help="a hull breach killing DEATHS people on day 0 (the story: 3)",
+        help="a hull breach killing DEATHS people on day 0 (the story: 3); the same as "
+        "--do 0:breach:deaths=DEATHS",
+    )
+    run.add_argument(
+        "--do",
+        action="append",
+        default=[],
+        metavar="DAY:KIND[:KEY=VALUE,...]",
+        help="an intervention on a day, as a link's do= gives it (repeat for more): "
+        "0:breach:deaths=3, 12:message:tone=candid, 30:mitigate, 40:referendum. Kinds: "
+        + ", ".join(k.name for k in event_kinds.registered()),
     )
     run.add_argument(
         "--progress",
@@ -180,6 +192,8 @@ def run_command(args: argparse.Namespace) -> int:
     """Run one scenario; write its outputs."""
     from model import CrewModel
     from model.provenance import run_record
+    from model.timeline import apply as apply_entry
+    from model.timeline import entry_text
 
     for option, value in (("--days", args.days), ("--seed", args.seed)):
         if value is not None and (problem := WHOLE.problem(option, value)):
@@ -199,10 +213,20 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         args.seed = 1 if args.seed is None else args.seed
         model = CrewModel(rng=args.seed, **params)
-    if args.breach_at_start is not None:
-        model.breach(deaths=args.breach_at_start)
+    timeline = interventions(args, model.day)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    model.run(args.days, progress=progress)
+    end = model.day + args.days
+    if timeline:
+        with _days_bar(args.days, progress) as advance:
+            for entry in timeline:
+                advance(model, entry["day"])
+                try:
+                    apply_entry(model, entry)
+                except ValueError as error:
+                    raise UsageError(f"--do={entry_text(entry)!r}: {error}") from None
+            advance(model, end)
+    else:
+        model.run(args.days, progress=progress)
     summary = {
         **run_record(model, args.seed),
         **model.summary(),
@@ -220,6 +244,46 @@ def run_command(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"--save={args.save} cannot be written: {exc.strerror}") from None
     return 0
+
+
+def interventions(args: argparse.Namespace, start: int) -> list[dict]:
+    """The run's timeline from ``--breach-at-start`` and ``--do``, in day order (the given
+    order within a day); UsageError naming a bad one."""
+    from model.timeline import parse_entry
+
+    timeline = []
+    if args.breach_at_start is not None:
+        timeline.append({"day": start, "kind": "breach", "deaths": args.breach_at_start})
+    for text in args.do:
+        try:
+            entry = parse_entry(text)
+        except InvalidValue as error:  # names the part: "--do='...': day='x' is invalid: ..."
+            raise UsageError(f"--do={text!r}: {error}") from None
+        except ValueError as error:
+            raise UsageError(f"--do={text!r} is invalid: {error}") from None
+        if not start <= entry["day"] <= start + args.days:
+            raise UsageError(
+                f"--do={text!r} is invalid: its day is outside this run (days {start} to "
+                f"{start + args.days})"
+            )
+        timeline.append(entry)
+    return sorted(timeline, key=lambda e: e["day"])
+
+
+@contextmanager
+def _days_bar(days: int, shown: bool):
+    """``advance(model, day)``: run ``model`` to ``day``, moving one progress bar of
+    ``days`` days."""
+    from tqdm import tqdm
+
+    with tqdm(total=days, desc="days", unit="day", disable=not shown) as bar:
+
+        def advance(model, day: int) -> None:
+            before = model.day
+            model.run(max(0, day - model.day))
+            bar.update(model.day - before)
+
+        yield advance
 
 
 def writable_folder(folder: Path) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 from scipy import sparse
 
@@ -62,15 +63,28 @@ def transition_chances(s: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.nda
 
 
 def withdrawn_ties(
-    adjacency: sparse.csr_array, rows: np.ndarray, scale: np.ndarray
+    adjacency: sparse.csr_array, scale: np.ndarray, out: sparse.csr_array | None = None
 ) -> sparse.csr_array:
     """The adjacency with each entry (i, j) scaled by ``scale[i] * scale[j]``.
 
-    ``rows`` is the row index of each stored entry. One vectorised pass over the entries; the
-    matrix shares its structure with the original.
+    One compiled pass over the entries; the matrix shares its structure with the original.
+    ``out``, a matrix an earlier call made from this same adjacency (or one of the same
+    structure), takes the new weights in place instead of a new matrix being built.
     """
-    data = adjacency.data * (scale[rows] * scale[adjacency.indices])
-    return sparse.csr_array((data, adjacency.indices, adjacency.indptr), shape=adjacency.shape)
+    if out is None:
+        data = np.empty_like(adjacency.data)
+        out = sparse.csr_array((data, adjacency.indices, adjacency.indptr), shape=adjacency.shape)
+    _scale_entries(adjacency.indptr, adjacency.indices, adjacency.data, scale, out.data)
+    return out
+
+
+@numba.njit(cache=True)
+def _scale_entries(indptr, indices, data, scale, out):
+    """``out[k] = data[k] * (scale[i] * scale[j])`` for each entry k = (i, j)."""
+    for i in range(len(indptr) - 1):
+        si = scale[i]
+        for k in range(indptr[i], indptr[i + 1]):
+            out[k] = data[k] * (si * scale[indices[k]])
 
 
 class Disengagement:
@@ -80,6 +94,12 @@ class Disengagement:
     multiplier stays exactly 1 and the model runs as it did without this sub-model. Its draws
     come from its own stream ``rng``, so they shift no other sub-model's random numbers.
     """
+
+    #: The weakened ties and the adjacency they were made from, reused from day to day while
+    #: the network keeps that adjacency (its weights may change in place, its structure not).
+    #: Not part of the sub-model's state.
+    _ties: sparse.csr_array | None = None
+    _ties_of: sparse.csr_array | None = None
 
     def __init__(self, p: Parameters, rng: np.random.Generator) -> None:
         self.p = p
@@ -127,7 +147,8 @@ class Disengagement:
         disengaged &= state.alive
         working = state.alive & (state.department != Department.NONE)
         self.working_share = _share(disengaged, working)
-        care = working & np.isin(state.department, CARE_DEPARTMENTS)
+        department = state.department
+        care = working & ((department == CARE_DEPARTMENTS[0]) | (department == CARE_DEPARTMENTS[1]))
         self.care_share = _share(disengaged, care)
         capacity = (1.0 + p.maintenance_slack) * (1.0 - self.working_share)
         self.backlog = max(0.0, self.backlog + 1.0 - capacity)
@@ -141,7 +162,14 @@ class Disengagement:
         if self.p.disengaged_tie_scale == 1.0 or not disengaged.any():
             return network.adjacency
         scale = np.where(disengaged, self.p.disengaged_tie_scale, 1.0)
-        return withdrawn_ties(network.adjacency, network.rows, scale)
+        adjacency = network.adjacency
+        reuse = self._ties if self._ties_of is adjacency else None
+        self._ties, self._ties_of = withdrawn_ties(adjacency, scale, reuse), adjacency
+        return self._ties
+
+    def __getstate__(self) -> dict:
+        """The sub-model's state without the reused matrix (rebuilt when next needed)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_ties", "_ties_of")}
 
 
 def _share(flag: np.ndarray, among: np.ndarray) -> float:

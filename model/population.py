@@ -2,19 +2,22 @@
 on every past day, and the days each generation born aboard became most of the voters.
 
 Plain numpy over the state's arrays (everyone ever aboard: slots are never reused) and the
-death days of the event log; nothing here changes the model. Used by the voyage view
+death days of the who-moved ledger; nothing here changes the model. Used by the voyage view
 (``ui/voyage_view.py``) and usable from scripts::
 
-    deaths = death_days(model.events(), model.state.size)
+    deaths = death_days(model.ledger, model.state.size)
     generation_days(model.state.birth_day, deaths, model.p.voting_age, model.day)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    from model.who_moved import Ledger
 
 DAYS_PER_YEAR = 365.0  # as CrewModel.ages()
 
@@ -58,15 +61,11 @@ def age_pyramid(
     return Pyramid(edges, children, voters)
 
 
-def death_days(events: pd.DataFrame, size: int) -> np.ndarray:
-    """Day each slot died (``inf`` for the living and for slots not in the log), from the
-    ``death`` rows of :meth:`model.crew_model.CrewModel.events` (one row per death, with
-    its slot)."""
+def death_days(ledger: Ledger, size: int) -> np.ndarray:
+    """Day each of ``size`` slots died (``inf`` for the living), from the model's who-moved
+    ledger (:class:`model.who_moved.Ledger`: every death, with its day and slot)."""
     days = np.full(size, np.inf)
-    deaths = events[events["kind"] == "death"]
-    slots = deaths["slot"].to_numpy(dtype=float, na_value=np.nan)
-    ok = ~np.isnan(slots)
-    days[slots[ok].astype(np.int64)] = deaths["day"].to_numpy(dtype=float)[ok]
+    days[ledger.column("death_slot")] = ledger.column("death_day")
     return days
 
 

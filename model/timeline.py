@@ -48,6 +48,43 @@ def check(entry: Any) -> dict[str, Any]:
     return {"day": day, "kind": kind.name, **{k: entry[k] for k in kind.keys if k in entry}}
 
 
+def entry_text(entry: Mapping[str, Any]) -> str:
+    """An intervention as one short text, ``day:kind[:key=value,...]`` (what a link's ``do``
+    and the command line's ``--do`` take): ``0:breach:deaths=3``."""
+    keys = event_kinds.get(entry["kind"]).keys
+    args = ",".join(f"{k}={entry[k]}" for k in keys if k in entry)
+    return f"{entry['day']}:{entry['kind']}" + (f":{args}" if args else "")
+
+
+def parse_entry(text: str) -> dict[str, Any]:
+    """The intervention a text ``day:kind[:key=value,...]`` names, checked (:func:`check`);
+    ValueError saying what is wrong. Values are read as whole numbers, then numbers, else
+    words: ``12:message:tone=candid``, ``60:breach_rate:impact_rate=6``."""
+    parts = text.split(":", 2)
+    if len(parts) < 2:
+        raise ValueError(f"expected day:kind[:key=value,...], got {text!r}")
+    try:
+        day: Any = int(parts[0])
+    except ValueError:
+        day = parts[0]  # check() names it
+    entry: dict[str, Any] = {"day": day, "kind": parts[1]}
+    for pair in parts[2].split(",") if len(parts) > 2 and parts[2] else []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"expected key=value, got {pair!r}")
+        entry[name] = _word(value)
+    return check(entry)
+
+
+def _word(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
 def apply(model: Any, entry: Mapping[str, Any]) -> Any:
     """Apply one intervention to ``model`` now (its day is not checked here) with its kind's
     verb; returns what the verb returns (a breach's place, a referendum's result, whether

@@ -8,6 +8,7 @@ from model import CrewModel
 from model.crew import Department
 from model.disengagement import strain, transition_chances, withdrawn_ties
 from model.events import Breaches
+from model.network import TieKind
 from model.parameters import Parameters
 
 
@@ -49,8 +50,7 @@ def test_only_strained_adults_disengage_and_the_dead_are_not_counted():
 # --- withdrawal from ties -------------------------------------------------------------------
 def test_a_disengaged_persons_ties_are_scaled_at_both_ends():
     W = sparse.csr_array(np.array([[0, 1.0, 0.6], [1.0, 0, 0.3], [0.6, 0.3, 0]]))
-    rows = np.repeat(np.arange(3), np.diff(W.indptr))
-    scaled = withdrawn_ties(W, rows, np.array([0.5, 1.0, 0.5])).toarray()
+    scaled = withdrawn_ties(W, np.array([0.5, 1.0, 0.5])).toarray()
     assert scaled == pytest.approx(np.array([[0, 0.5, 0.15], [0.5, 0, 0.15], [0.15, 0.15, 0]]))
     assert W.toarray()[0, 1] == 1.0  # the network itself is untouched
 
@@ -73,6 +73,28 @@ def test_influence_reads_the_weakened_ties_only_when_someone_is_disengaged():
     others[lo:hi] = False
     others &= W.indices != person
     assert np.array_equal(ties.data[others], W.data[others])
+
+
+def test_the_weakened_ties_follow_the_network_from_day_to_day():
+    """The matrix reused from day to day takes today's withdrawals and today's ties."""
+    model = CrewModel(rng=6, n_crew=300, disengaged_tie_scale=0.25)
+    network, disengaged = model.network, model.state.disengaged
+    a = int(np.flatnonzero(model.voters())[0])
+    tied = set(
+        network.adjacency.indices[network.adjacency.indptr[a] : network.adjacency.indptr[a + 1]]
+    )
+    b = next(int(v) for v in np.flatnonzero(model.voters()) if v != a and v not in tied)
+    disengaged[a] = True
+    first = model.disengagement.influence_ties(network, disengaged)
+    disengaged[a], disengaged[b] = False, True
+    second = model.disengagement.influence_ties(network, disengaged)
+    expected = withdrawn_ties(network.adjacency, np.where(disengaged, 0.25, 1.0))
+    assert second is first and np.array_equal(second.data, expected.data)
+    network.add_ties(np.array([a]), np.array([b]), TieKind.FRIEND)
+    network.flush(network.size)
+    third = model.disengagement.influence_ties(network, disengaged)
+    assert third.nnz == first.nnz + 2 == network.adjacency.nnz  # the new tie, both ways
+    assert third[[a], [b]][0] == pytest.approx(0.25 * network.adjacency[[a], [b]][0])
 
 
 # --- feedbacks on the ship ------------------------------------------------------------------

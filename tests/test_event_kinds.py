@@ -57,7 +57,7 @@ def test_an_experiment_file_carries_a_registered_kind(drill):
 
 def test_an_unregistered_kind_is_refused_again(drill):
     event_kinds.unregister("drill")
-    with pytest.raises(ValueError, match="kind='drill' is invalid: expected one of breach, message"):
+    with pytest.raises(ValueError, match="kind='drill' is invalid: expected one of breach, mess"):
         check({"day": 1, "kind": "drill"})
 
 

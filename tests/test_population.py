@@ -40,7 +40,7 @@ def test_the_pyramid_splits_a_band_at_the_voting_age():
 
 
 def test_voters_on_every_past_day_are_the_series_voters(ship):
-    deaths = death_days(ship.events(), ship.state.size)
+    deaths = death_days(ship.ledger, ship.state.size)
     assert np.isfinite(deaths).sum() == ship.counts["deaths"] > 0
     assert ship.counts["births"] > 0
     ages = ship.ages()

@@ -136,14 +136,23 @@ def Interventions(
     leave one; ``on_done(error)`` is called after each."""
     session = tab.session
     model: CrewModel = session.model
-    values, set_values = solara.use_state({})  # (kind, argument) -> the control's value
+    # (kind, argument) -> the control's value. Kept in a ref the setter updates at once, and
+    # read from it by the buttons: a click handled before the redraw that follows a change
+    # (redraws wait while the Play thread draws) must act on the value as chosen.
+    chosen = solara.use_ref({})
+    _, redraw = solara.use_state(0)
 
     def value(kind: EventKind, argument: Argument) -> Any:
-        return values.get((kind.name, argument.name), initial_value(argument))
+        return chosen.current.get((kind.name, argument.name), initial_value(argument))
 
     def setter(kind: EventKind, argument: Argument):
         key = (kind.name, argument.name)
-        return lambda new: set_values(lambda old: {**old, key: new})
+
+        def set_value(new: Any) -> None:
+            chosen.current = {**chosen.current, key: new}
+            redraw(lambda n: n + 1)
+
+        return set_value
 
     def intervene(kind: EventKind) -> None:
         current = {a.name: value(kind, a) for a in controls(kind)}

@@ -13,8 +13,8 @@ write, in a script or a Jupyter notebook::
 
 The parts wrap the same components the project's own page (``app.py``) draws: the ship map
 of :mod:`ui.ship_map`, the charts of :mod:`ui.charts`, the network of :mod:`ui.network_view`,
-the status line of :mod:`ui.status`, the event log of :mod:`ui.event_log` and the crew table
-of :mod:`ui.who_moved`. Those take the
+the status line of :mod:`ui.status`, the event log of :mod:`ui.event_log`, the crew table
+of :mod:`ui.who_moved` and the voyage view of :mod:`ui.voyage_view`. Those take the
 model and a ``version`` that changes whenever the model did; here the version is Mesa's
 update counter.
 """
@@ -28,7 +28,7 @@ from mesa.visualization.utils import update_counter
 
 from model import CrewModel
 from model.parameters import describe
-from ui import charts, event_log, network_view, ship_map, status, who_moved
+from ui import charts, event_log, network_view, ship_map, status, voyage_view, who_moved
 
 #: The parameters offered as SolaraViz inputs (they apply at SolaraViz's Reset), with the
 #: slider's range where the declared range is too wide to steer with a slider (``None``:
@@ -85,6 +85,14 @@ def EventLog(model: CrewModel) -> solara.Element:
     """The event log, newest first (:func:`ui.event_log.EventLog`), redrawn on Mesa's update
     counter."""
     return event_log.EventLog(model, update_counter.get())
+
+
+@solara.component
+def Voyage(model: CrewModel) -> solara.Element:
+    """The voyage over a lifetime: population, age pyramid, generations and the end of the
+    story (:func:`ui.voyage_view.VoyageView`), redrawn on Mesa's update counter
+    (``SolaraViz(..., render_interval=365)`` draws once a year)."""
+    return voyage_view.VoyageView(model, update_counter.get())
 
 
 def model_input(name: str, value: Any = None) -> dict[str, Any]:

@@ -32,10 +32,9 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import pandas as pd
 
-from model import event_kinds
 from model.parameters import Parameters, describe
 from model.sweeps.spec import SpecError, parse_experiment
-from model.timeline import check as check_entry
+from model.timeline import entry_text, parse_entry
 
 NAME = "ui_scenario"
 #: Query keys of a link that are not parameters.
@@ -116,11 +115,6 @@ def one_line(text: str) -> str:
 
 
 # --- links --------------------------------------------------------------------------------------
-def _entry_text(entry: dict[str, Any]) -> str:
-    args = ",".join(f"{k}={entry[k]}" for k in event_kinds.get(entry["kind"]).keys if k in entry)
-    return f"{entry['day']}:{entry['kind']}" + (f":{args}" if args else "")
-
-
 def to_query(
     settings: dict[str, Any], timeline: list[dict[str, Any]], day: int, twin: str | None = None
 ) -> str:
@@ -133,7 +127,7 @@ def to_query(
         if k != "seed" and v != getattr(defaults, k, object())
     ]
     pairs += [("seed", str(settings["seed"])), ("day", str(day))]
-    pairs += [("do", _entry_text(e)) for e in timeline]
+    pairs += [("do", entry_text(e)) for e in timeline]
     if twin is not None:
         pairs.append(("twin", twin))
     return urlencode(pairs, quote_via=quote, safe=":,=")
@@ -143,7 +137,7 @@ def _query_value(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def _parse(text: str, kind: type | None) -> Any:
+def _parse(text: str, kind: type) -> Any:
     if kind is bool:
         if text.lower() not in ("true", "false"):
             raise ValueError(f"expected true or false, got {text!r}")
@@ -152,13 +146,6 @@ def _parse(text: str, kind: type | None) -> Any:
         return int(text)
     if kind is float:
         return float(text)
-    if kind is str:
-        return text
-    for cast in (int, float):  # an intervention's argument
-        try:
-            return cast(text)
-        except ValueError:
-            pass
     return text
 
 
@@ -181,12 +168,7 @@ def from_query(
             elif key == "twin":
                 twin = text
             elif key == "do":
-                parts = text.split(":", 2)
-                entry: dict[str, Any] = {"day": int(parts[0]), "kind": parts[1]}
-                for pair in parts[2].split(",") if len(parts) > 2 and parts[2] else []:
-                    name, value = pair.split("=", 1)
-                    entry[name] = _parse(value, None)
-                timeline.append(check_entry(entry))
+                timeline.append(parse_entry(text))
             else:
                 try:
                     kind = describe(key)["type"]

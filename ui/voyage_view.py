@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import solara
-from mesa.visualization.utils import update_counter
 
 from model import CrewModel
 from model.population import age_pyramid, death_days, generation_days
@@ -83,7 +82,7 @@ def timeline_marks(model: CrewModel) -> list[dict[str, Any]]:
     changes of course (``mission`` events) and the end of the run. Each is ``{"year", "kind",
     "label"}``, oldest first."""
     events = model.events()
-    deaths = death_days(events, model.state.size)
+    deaths = death_days(model.ledger, model.state.size)
     marks = [
         {"year": years(day), "kind": "generation", "label": f"generation {g} takes over"}
         for g, day in enumerate(
@@ -369,10 +368,3 @@ def VoyageControls(
                 style={"font-size": "12px", "color": "#555"},
             )
     return main
-
-
-@solara.component
-def Voyage(model: CrewModel) -> solara.Element:
-    """The voyage view (:func:`VoyageView`) as a Mesa visualisation part, redrawn on Mesa's
-    update counter (``SolaraViz(..., render_interval=365)`` draws once a year)."""
-    return VoyageView(model, update_counter.get())

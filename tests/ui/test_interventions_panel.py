@@ -73,3 +73,19 @@ def test_a_link_with_a_registered_kind_replays_it(drill):  # noqa: F811
     drills = session.model.events().query("kind == 'drill'")
     assert drills[["day", "count"]].values.tolist() == [[2, 4]]
     assert event_kinds.get("drill").label == "Hold a drill"
+
+
+def test_a_click_handled_before_the_redraw_uses_the_value_just_chosen():
+    """A click can be handled before the page has redrawn after a change of a control (a
+    redraw from the Play thread holds the others back; the stress test caught a memorial
+    chosen and a candid message sent): the button acts on the value as chosen, not on the
+    value of the last drawing."""
+    tab, rc, _ = panel()
+    tone = rc.find(v.Select, label="Tone").widget
+    assert tone.v_model != "memorial"
+    with rc:  # a batch: redraws wait until it ends, as they wait for another thread's
+        tone.v_model = "memorial"
+        click(rc, "Captain's message")
+    details = tab.session.model.events().query("kind == 'memorial'")["detail"].tolist()
+    assert details == ["captain: memorial (intervention)"]
+    rc.close()

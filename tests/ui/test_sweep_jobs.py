@@ -201,3 +201,24 @@ def test_the_command_is_the_cli_sweep_with_the_configured_workers_and_dask(tmp_p
     sj.start(text, tmp_path)
     assert "--dask" not in seen["command"]
     sj._CHILDREN.pop(FakeProcess.pid, None)
+
+
+def test_a_sweep_started_from_the_page_runs_on_a_real_dask_cluster(tmp_path):
+    """The page's job hands ``$CREW_DASK``'s address to the runner, and a scheduler that is
+    not the runner's own (a cluster in this process, reached over TCP) runs its runs. (That
+    a cluster's table equals local processes' is tests/test_sweeps.py's.)"""
+    distributed = pytest.importorskip("dask.distributed")
+    text = sj.experiment_text(
+        ship(), TIMELINE, [sj.Axis("impact_rate", 0.0, 10.0, 2)], replicates=2, horizon_days=10
+    )
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        job = sj.wait(sj.start(text, tmp_path, dask=cluster.scheduler_address), timeout=120)
+        prefixes = cluster.scheduler.task_prefixes.values()
+        ran_on_cluster = sum(prefix.state_counts["memory"] for prefix in prefixes)
+    assert job.state == "complete", job.message
+    assert (job.done, job.total, job.failed) == (4, 4, 0)
+    assert ran_on_cluster >= 4  # the runs were this cluster's tasks, not local processes
+    runs, _ = load_results(job.folder)
+    assert sorted(runs["impact_rate"]) == [0.0, 0.0, 10.0, 10.0]
