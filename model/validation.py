@@ -146,21 +146,29 @@ class Interval(Constraint):
             raise ValueError(invalid("closed", self.closed, "one of " + ", ".join(CLOSED)))
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(invalid("low", self.low, f"at most high={self.high!r}"))
+        # Derived once (Parameters checks ~90 values a construction): not fields.
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        object.__setattr__(self, "_ends", (low, high))
+        object.__setattr__(
+            self, "_low_closed", self.low is not None and self.closed in ("both", "left")
+        )
+        object.__setattr__(
+            self, "_high_closed", self.high is not None and self.closed in ("both", "right")
+        )
 
     @property
     def low_closed(self) -> bool:
-        return self.low is not None and self.closed in ("both", "left")
+        return self._low_closed
 
     @property
     def high_closed(self) -> bool:
-        return self.high is not None and self.closed in ("both", "right")
+        return self._high_closed
 
     @property
     def ends(self) -> tuple[float, float]:
         """The two ends as numbers (-∞ and ∞ where absent)."""
-        low = -math.inf if self.low is None else self.low
-        high = math.inf if self.high is None else self.high
-        return low, high
+        return self._ends
 
     def __iter__(self) -> Iterator[float]:
         return iter(self.ends)
@@ -170,6 +178,11 @@ class Interval(Constraint):
 
     def is_number(self, value: Any) -> bool:
         """Whether ``value`` has the interval's type (not a bool), wherever it lies."""
+        kind = type(value)
+        if kind is int:  # the common cases first, without the abstract-class checks
+            return True
+        if kind is float:
+            return self.type is Real
         if isinstance(value, bool | np.bool_):
             return False
         return isinstance(value, Integral if self.type is Integral else Real)
@@ -185,12 +198,15 @@ class Interval(Constraint):
     def accepts(self, value: Any) -> bool:
         if not self.is_number(value):
             return False
-        if isinstance(value, Integral):  # compared exactly, however large
-            number, (low, high) = int(value), self.ends
-            above = number >= low if self.low_closed else number > low
-            below = number <= high if self.high_closed else number < high
-            return above and below
-        return bool(self.inside(value))
+        # Integers are compared exactly, however large; other numbers as floats.
+        if type(value) is not int:
+            value = int(value) if isinstance(value, Integral) else float(value)
+            if type(value) is float and not math.isfinite(value):
+                return False
+        low, high = self._ends
+        above = value >= low if self._low_closed else value > low
+        below = value <= high if self._high_closed else value < high
+        return above and below
 
     @property
     def kind(self) -> str:
