@@ -248,9 +248,15 @@ def _assumption(label: str, key: str, value: Any) -> tuple[Varied, str]:
     """One [assumptions] entry: "declared", or { low, high, log?, reason }."""
     where = f"assumptions.{key}"
     decl = _numeric_declaration(label, where, key)
-    low, high = decl["valid"]
+    valid = decl["valid"]
+    low, high = valid
     kind = decl["type"]
     if value == "declared":
+        if not (valid.accepts(low) and valid.accepts(high)):
+            raise ConfigError(
+                f"{label}: {where}: the declared range {valid} is open at an end; give "
+                "{ low, high, reason } inside it"
+            )
         return Varied(name=key, low=float(low), high=float(high), kind=kind), "declared range"
     if not isinstance(value, dict):
         raise ConfigError(
@@ -265,9 +271,9 @@ def _assumption(label: str, key: str, value: Any) -> tuple[Varied, str]:
         a, b = float(value["low"]), float(value["high"])
     except (KeyError, TypeError, ValueError):
         raise ConfigError(f"{label}: {where}: expected numbers low and high") from None
-    if not low <= a < b <= high:
+    if not (a < b and valid.inside([a, b]).all()):
         raise ConfigError(
-            f"{label}: {where}: expected {low} <= low < high <= {high} (the declared range), "
+            f"{label}: {where}: expected low < high within {valid} (the declared range), "
             f"got low={a}, high={b}"
         )
     log = value.get("log", False)

@@ -22,6 +22,7 @@ from typing import Any
 
 from model import event_kinds
 from model.parameters import declarations, valid_text
+from model.validation import WHOLE, InvalidValue
 
 #: Modules that add sub-commands (each defines ``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = (
@@ -194,10 +195,9 @@ def run_command(args: argparse.Namespace) -> int:
     from model.timeline import apply as apply_entry
     from model.timeline import entry_text
 
-    if args.days < 0:
-        raise UsageError(f"--days={args.days} is invalid: expected a whole number >= 0")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed={args.seed} is invalid: expected a whole number >= 0")
+    for option, value in (("--days", args.days), ("--seed", args.seed)):
+        if value is not None and (problem := WHOLE.problem(option, value)):
+            raise UsageError(problem)
     if args.out is not None:
         writable_folder(args.out)
     params = parameters_from(args)
@@ -257,6 +257,8 @@ def interventions(args: argparse.Namespace, start: int) -> list[dict]:
     for text in args.do:
         try:
             entry = parse_entry(text)
+        except InvalidValue as error:  # names the part: "--do='...': day='x' is invalid: ..."
+            raise UsageError(f"--do={text!r}: {error}") from None
         except ValueError as error:
             raise UsageError(f"--do={text!r} is invalid: {error}") from None
         if not start <= entry["day"] <= start + args.days:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ from model import checkpoint
 from model.crew import CrewMember, Role, Vote
 from model.demography import MONTH_DAYS, Demography, initial_partners
 from model.disengagement import Disengagement
-from model.event_kinds import WHOLE
 from model.events import Breaches, breach_victims
 from model.grief import Grief
 from model.influence import make_crew_rule
@@ -41,6 +41,7 @@ from model.referendum import (
 from model.ship import ADULT_AGES, build_ship
 from model.start import draw_traits, initial_state, recorded_referendum, settle_beliefs
 from model.streams import Streams
+from model.validation import WHOLE, Interval
 from model.voyage import Voyage
 from model.who_moved import Ledger
 
@@ -250,8 +251,7 @@ class CrewModel(mesa.Model):
     def run(self, days: int, progress: bool = False) -> CrewModel:
         """Advance ``days`` days, or until the run ends (arrival, extinction); returns the
         model."""
-        if isinstance(days, bool) or not isinstance(days, int | np.integer) or days < 0:
-            raise ValueError(f"days={days!r} is invalid: expected a whole number >= 0")
+        WHOLE.require("days", days)
         steps = range(int(days))
         if progress:
             from tqdm import tqdm
@@ -440,16 +440,10 @@ class CrewModel(mesa.Model):
         if deaths is not None:
             WHOLE.require("deaths", deaths)
         L = self.layout
-        if section is not None and not (
-            isinstance(section, int | np.integer) and 0 <= section < L.n_sections
-        ):
-            raise ValueError(f"section={section!r} is invalid: expected 0 to {L.n_sections - 1}")
-        if compartment is not None and not (
-            isinstance(compartment, int | np.integer) and 0 <= compartment < L.n_compartments
-        ):
-            raise ValueError(
-                f"compartment={compartment!r} is invalid: expected 0 to {L.n_compartments - 1}"
-            )
+        if section is not None:
+            Interval(Integral, 0, L.n_sections - 1).require("section", section)
+        if compartment is not None:
+            Interval(Integral, 0, L.n_compartments - 1).require("compartment", compartment)
         rng = self.streams.breach_place if source == "hazard" else self.streams.interventions
         state = self.state
         section, compartment, victims = breach_victims(

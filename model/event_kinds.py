@@ -11,94 +11,29 @@ this registry; adding a kind is one :func:`register` call::
         description="A hull drill: reinforcement starts now.",
     ))
 
-An argument's validation is one of a few checks (:class:`Whole`, :class:`Number`,
-:class:`OneOf`); each knows what it expects, and every error text is made from that one text:
-``deaths=-1 is invalid: expected a whole number >= 0`` from a verb,
-``deaths: expected a whole number >= 0, got -1`` from a timeline entry.
+An argument's validation is a constraint of :mod:`model.validation` (``WHOLE``, a whole number
+>= 0; ``NUMBER``; ``Options(TONES)``); its one error text,
+``deaths=-1 is invalid: expected a whole number >= 0``, is the same from a verb, a timeline
+entry (an experiment file, a link) and the UI's intervention panel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
+from model.parameters import describe
 from model.strategies import NAMES as STRATEGIES
 from model.strategies import TONES, Names
-
+from model.validation import WHOLE, Constraint, Interval, InvalidValue, Options
 
 # --- checks ---------------------------------------------------------------------------------
-class Check:
-    """A check of one argument's value; :attr:`expected` says what it accepts."""
-
-    expected = "a value"
-
-    def valid(self, value: Any) -> bool:
-        raise NotImplementedError
-
-    def problem(self, name: str, value: Any) -> str | None:
-        """``name=value is invalid: expected ...`` (a verb's words), or None if valid."""
-        if self.valid(value):
-            return None
-        return f"{name}={value!r} is invalid: expected {self.expected}"
-
-    def require(self, name: str, value: Any) -> None:
-        """Raise ValueError with :meth:`problem`'s text if ``value`` is invalid."""
-        problem = self.problem(name, value)
-        if problem is not None:
-            raise ValueError(problem)
-
-    def require_key(self, key: str, value: Any) -> None:
-        """The same check in a table's words: ValueError ``key: expected ..., got value``."""
-        if not self.valid(value):
-            raise ValueError(f"{key}: expected {self.expected}, got {value!r}")
-
-
-@dataclass(frozen=True)
-class Whole(Check):
-    """A whole number (not a bool) of at least ``low``."""
-
-    low: int = 0
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return f"a whole number >= {self.low}"
-
-    def valid(self, value: Any) -> bool:
-        import numpy as np
-
-        return (
-            isinstance(value, int | np.integer)
-            and not isinstance(value, bool)
-            and value >= self.low
-        )
-
-
-@dataclass(frozen=True)
-class Number(Check):
-    """Any real number (not a bool)."""
-
-    expected = "a number"
-
-    def valid(self, value: Any) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-@dataclass(frozen=True)
-class OneOf(Check):
-    """One of ``options`` (a live view of a registry's names, or a fixed sequence)."""
-
-    options: Sequence[str]
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return f"one of {', '.join(self.options)}"
-
-    def valid(self, value: Any) -> bool:
-        return isinstance(value, str) and value in self.options
-
-
-WHOLE = Whole()
+#: Any finite number.
+NUMBER = Interval(Real)
+# An argument that sets a parameter is held to the parameter's declared values (its text is
+# the same as ``Parameters``'s): ``describe(name)["valid"]``.
 
 
 # --- kinds ----------------------------------------------------------------------------------
@@ -120,7 +55,7 @@ class Argument:
 
     name: str
     label: str
-    check: Check = WHOLE
+    check: Constraint = WHOLE
     default: Any = None
     required: bool = False
     shown: bool = True
@@ -202,7 +137,7 @@ def get(name: str) -> EventKind:
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):
-        raise ValueError(f"kind: expected one of {', '.join(_REGISTRY)}, got {name!r}") from None
+        raise InvalidValue("kind", name, Options(NAMES).expected) from None
 
 
 def registered() -> tuple[EventKind, ...]:
@@ -234,7 +169,7 @@ register(
         "message",
         label="Captain's message",
         verb="broadcast",
-        arguments=(Argument("tone", "Tone", OneOf(TONES), required=True),),
+        arguments=(Argument("tone", "Tone", Options(TONES), required=True),),
         description="The captain speaks now, in the tone of a speaking strategy.",
         card="{tone}",
     )
@@ -270,7 +205,7 @@ register(
         "strategy",
         label="Captain's strategy",
         verb="set_strategy",
-        arguments=(Argument("name", "Captain's strategy", OneOf(STRATEGIES), required=True),),
+        arguments=(Argument("name", "Captain's strategy", Options(STRATEGIES), required=True),),
         description="The captain follows another strategy from now on.",
         button=False,
         own_ship=True,
@@ -283,8 +218,12 @@ register(
         label="Breach risk",
         verb="set_breach_rate",
         arguments=(
-            Argument("impact_rate", "Hull impacts a year", Number()),
-            Argument("penetration_probability", "Share of impacts that breach", Number()),
+            Argument("impact_rate", "Hull impacts a year", describe("impact_rate")["valid"]),
+            Argument(
+                "penetration_probability",
+                "Share of impacts that breach",
+                describe("penetration_probability")["valid"],
+            ),
         ),
         description="Hull impacts a year and the share that breach, from now on.",
         button=False,

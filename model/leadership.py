@@ -46,8 +46,8 @@ import numpy as np
 
 from model import strategies
 from model.crew import Role
-from model.event_kinds import OneOf
 from model.parameters import Parameters, parse_schedule
+from model.validation import Options
 
 if TYPE_CHECKING:
     from model.crew import CrewState
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 #: The event log: ``log(kind, detail, **fields)`` (:meth:`model.crew_model.CrewModel.log`).
 Log = Callable[..., Any]
 #: A message's tone: a speaking strategy's name.
-TONE = OneOf(strategies.TONES)
+TONE = Options(strategies.TONES)
 
 
 class Leadership:

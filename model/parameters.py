@@ -8,13 +8,13 @@ experiment files, the UI controls and the parameter table in docs/ODD.md.
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import math
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import Any
 
 from model import strategies
 from model.dynamics.registry import RULES
+from model.validation import Constraint, Flag, Interval, InvalidValue, Options, Text, unknown
 
 #: The captain's strategies and the tones of their messages: live views of the registry in
 #: :mod:`model.strategies` (a strategy registered later is valid here too).
@@ -28,7 +28,7 @@ INFLUENCE_RULES = strategies.Names(lambda: tuple(RULES))
 def spec(
     default: Any,
     unit: str,
-    valid: tuple[float, float] | tuple[str, ...] | None,
+    valid: Constraint | None,
     description: str,
     source: str,
     group: str,
@@ -39,8 +39,9 @@ def spec(
     Args:
         default: Default value; its type is the parameter's type.
         unit: Unit of measure ("1" for dimensionless).
-        valid: ``(low, high)`` inclusive bounds for numbers, a tuple of allowed strings,
-            or None for free text.
+        valid: The values it takes (:mod:`model.validation`): an :class:`Interval` for a
+            number (``Interval(Real, 0, 3650, closed="right")``), :class:`Options` for a
+            choice, or None for a yes/no or free text (any bool, any text).
         description: One line saying what the parameter does.
         source: The story, a paper, or "assumption: <reason>".
         group: Which part of the model it belongs to (docs and UI group by it).
@@ -71,48 +72,65 @@ class Parameters:
     """
 
     # --- ship and population -------------------------------------------------------------
-    n_crew: int = spec(3000, "people", (1, 1_000_000), "Crew alive at day 0", STORY, "ship")
+    n_crew: int = spec(
+        3000, "people", Interval(Integral, 1, 1_000_000), "Crew alive at day 0", STORY, "ship"
+    )
     households_per_section: int = spec(
-        42, "households", (1, 1000), "Families in one residential section", STORY, "ship"
+        42,
+        "households",
+        Interval(Integral, 1, 1000),
+        "Families in one residential section",
+        STORY,
+        "ship",
     )
     households_per_compartment: int = spec(
         3,
         "households",
-        (1, 1000),
+        Interval(Integral, 1, 1000),
         "Families in one compartment, the unit a breach strikes",
         "assumption: the story's breach of one compartment killed 3 people of 2 households",
         "ship",
     )
     voting_age: int = spec(
-        18, "years", (0, 120), "Age from which crew vote", "assumption: adult suffrage", "ship"
+        18,
+        "years",
+        Interval(Integral, 0, 120),
+        "Age from which crew vote",
+        "assumption: adult suffrage",
+        "ship",
     )
     # --- social ties ----------------------------------------------------------------------
     weight_household: float = spec(
         1.0,
         "1",
-        (0.0, 10.0),
+        Interval(Real, 0, 10),
         "Influence weight of a household tie",
         "assumption: family ties are the strongest (story)",
         "network",
     )
     weight_friend: float = spec(
-        0.6, "1", (0.0, 10.0), "Influence weight of a friendship", "assumption", "network"
+        0.6, "1", Interval(Real, 0, 10), "Influence weight of a friendship", "assumption", "network"
     )
     weight_neighbour: float = spec(
         0.3,
         "1",
-        (0.0, 10.0),
+        Interval(Real, 0, 10),
         "Influence weight of a section-neighbour tie",
         "assumption",
         "network",
     )
     weight_coworker: float = spec(
-        0.3, "1", (0.0, 10.0), "Influence weight of a co-worker tie", "assumption", "network"
+        0.3,
+        "1",
+        Interval(Real, 0, 10),
+        "Influence weight of a co-worker tie",
+        "assumption",
+        "network",
     )
     susceptibility_spread: float = spec(
         0.3,
         "log-units",
-        (0.0, 3.0),
+        Interval(Real, 0, 3),
         "Spread (log-normal sigma, mean 1) of how much people are moved by the captain's "
         "messages and their confidants: each person's day's change in belief from influence, "
         "a message's pull, and a message's or rally's trust gain are times their susceptibility",
@@ -123,7 +141,7 @@ class Parameters:
     friends_per_person: int = spec(
         4,
         "ties",
-        (0, 100),
+        Interval(Integral, 0, 100),
         "Mean friendships a person has (even; Watts-Strogatz ring degree)",
         "assumption: Dunbar's support clique of ~5 (Dunbar 1998)",
         "network",
@@ -131,7 +149,7 @@ class Parameters:
     friend_cross_section: float = spec(
         0.2,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Probability a friendship is rewired to anyone aboard (crosses sections)",
         "assumption: small-world rewiring (Watts & Strogatz 1998)",
         "network",
@@ -139,19 +157,24 @@ class Parameters:
     neighbours_per_person: int = spec(
         4,
         "ties",
-        (0, 100),
+        Interval(Integral, 0, 100),
         "Random acquaintances drawn within one's own section, beyond the compartment",
         "assumption",
         "network",
     )
     team_size: int = spec(
-        8, "people", (2, 1000), "Size of a work team (co-workers all tied)", "assumption", "network"
+        8,
+        "people",
+        Interval(Integral, 2, 1000),
+        "Size of a work team (co-workers all tied)",
+        "assumption",
+        "network",
     )
     # --- beliefs and influence ------------------------------------------------------------
     influence: str = spec(
         "bounded_confidence",
         "-",
-        INFLUENCE_RULES,
+        Options(INFLUENCE_RULES),
         "Social-influence rule: the model's own, or a canonical one from model.dynamics",
         "docs/ODD.md, docs/DYNAMICS.md",
         "belief",
@@ -159,7 +182,7 @@ class Parameters:
     influence_rate: float = spec(
         0.05,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily step toward the tie-weighted mean of confidants (mu)",
         "assumption: opinions settle within weeks",
         "belief",
@@ -167,7 +190,7 @@ class Parameters:
     anchoring: float = spec(
         0.05,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily pull back toward one's own anchor belief (stubbornness)",
         "assumption, after Friedkin & Johnsen 1990",
         "belief",
@@ -175,7 +198,7 @@ class Parameters:
     confidence_bound: float = spec(
         0.3,
         "belief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Only confidants within this distance of belief influence (epsilon)",
         "assumption, after Deffuant et al. 2000",
         "belief",
@@ -183,7 +206,7 @@ class Parameters:
     belief_spread: float = spec(
         0.3,
         "belief",
-        (0.0, 0.5),
+        Interval(Real, 0, 0.5),
         "Standard deviation of initial beliefs around the undecided point 0.5",
         "assumption: a ship split nearly evenly (story: 49-vote margin)",
         "belief",
@@ -191,7 +214,7 @@ class Parameters:
     household_homophily: float = spec(
         0.6,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of initial belief variance shared within a household",
         "assumption",
         "belief",
@@ -199,7 +222,7 @@ class Parameters:
     referendum_margin_share: float = spec(
         49 / 2999,
         "share of votes cast",
-        (-1.0, 1.0),
+        Interval(Real, -1, 1),
         "Continue minus divert votes, as a share of the votes cast, at the referendum the run "
         "starts from: any crew size starts at the story's support",
         "story: continue won 1,524 to 1,475 (49 of 2,999 votes; FACTS.md)",
@@ -208,7 +231,7 @@ class Parameters:
     referendum_margin: int | None = spec(
         None,
         "votes",
-        (-1_000_000, 1_000_000),
+        Interval(Integral, -1_000_000, 1_000_000),
         "Continue minus divert votes at the referendum the run starts from, as a count; "
         "when set, it replaces referendum_margin_share",
         "story: continue won by 49 votes (use 49 for the story's absolute margin)",
@@ -218,22 +241,27 @@ class Parameters:
     burn_in_days: int = spec(
         120,
         "days",
-        (0, 3650),
+        Interval(Integral, 0, 3650),
         "Days of influence run before day 0 so the start is at quasi-equilibrium",
         "assumption: the referendum was 3 months ago (story); beliefs had settled",
         "belief",
     )
     # --- grief ----------------------------------------------------------------------------
     grief_household: float = spec(
-        1.0, "grief", (0.0, 1.0), "Grief from a death in one's household", STORY, "grief"
+        1.0, "grief", Interval(Real, 0, 1), "Grief from a death in one's household", STORY, "grief"
     )
     grief_friend: float = spec(
-        0.5, "grief", (0.0, 1.0), "Grief from the death of a friend", "assumption", "grief"
+        0.5,
+        "grief",
+        Interval(Real, 0, 1),
+        "Grief from the death of a friend",
+        "assumption",
+        "grief",
     )
     grief_coworker: float = spec(
         0.25,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Grief from the death of a co-worker",
         "assumption: below a friend, above a neighbour (co-workers share the working day)",
         "grief",
@@ -241,7 +269,7 @@ class Parameters:
     grief_neighbour: float = spec(
         0.15,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Grief from the death of a section neighbour",
         "assumption: the most distant personal tie (a shared corridor)",
         "grief",
@@ -249,7 +277,7 @@ class Parameters:
     old_age_grief: float = spec(
         1.0,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of a death's grief (by social distance) that a death of old age brings; "
         "1: as any death, 0: an expected death moves nobody's belief about the mission",
         "assumption: 1, bereavement studies (Bonanno et al. 2002) follow deaths of old "
@@ -259,7 +287,7 @@ class Parameters:
     grief_salience: float = spec(
         0.0,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Grief every crew member feels per death in a public event (a breach): the ship-wide tier",
         "assumption: 0, so that grief follows social distance (story: those closest are hit "
         "hardest); measured: 0.005 doubles the week's extra requests and halves their "
@@ -269,7 +297,7 @@ class Parameters:
     public_loss_salience: float = spec(
         0.045,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Loss every crew member takes per death in a public event (a breach) when weighing "
         "their trust in the leadership; it erodes trust like grief, but is not grief",
         "assumption, kept at the value once fitted for ship-wide grief (0.045) so that "
@@ -280,7 +308,7 @@ class Parameters:
     grief_half_life: float = spec(
         45.0,
         "days",
-        (0.1, 3650.0),
+        Interval(Real, 0, 3650, closed="right"),
         "Half-life of grief on the recovering course (the reference trajectory)",
         "assumption: acute grief eases over weeks to months (Bonanno et al. 2002, recovery)",
         "grief",
@@ -288,7 +316,7 @@ class Parameters:
     grief_resilient_share: float = spec(
         0.5,
         "share of crew",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of crew whose grief follows the resilient course (fast recovery)",
         "Bonanno, Wortman et al. 2002: resilience is the most common trajectory (~46%)",
         "grief",
@@ -296,7 +324,7 @@ class Parameters:
     grief_chronic_share: float = spec(
         0.1,
         "share of crew",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of crew whose grief follows the chronic course (prolonged grief)",
         "Lundorff et al. 2017: prolonged grief disorder after natural losses, ~10%",
         "grief",
@@ -304,7 +332,7 @@ class Parameters:
     grief_resilient_factor: float = spec(
         0.25,
         "1",
-        (0.01, 1.0),
+        Interval(Real, 0, 1, closed="right"),
         "Half-life of grief on the resilient course, as a multiple of grief_half_life",
         "assumption: the resilient show little distress within weeks (Bonanno et al. 2002)",
         "grief",
@@ -312,7 +340,7 @@ class Parameters:
     grief_chronic_factor: float = spec(
         8.0,
         "1",
-        (1.0, 100.0),
+        Interval(Real, 1, 100),
         "Half-life of grief on the chronic course, as a multiple of grief_half_life",
         "assumption: prolonged grief lasts beyond a year (Lundorff et al. 2017: 6+ months)",
         "grief",
@@ -320,7 +348,7 @@ class Parameters:
     grief_effect: float = spec(
         0.8,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily belief shift per unit grief, toward diversion unless framed",
         "assumption, set by hand with request_grief_boost and displacement_grief so that a "
         "breach of 3 gives about 47 extra requests within two days (the story's 47 'came to "
@@ -330,7 +358,7 @@ class Parameters:
     displacement_grief: float = spec(
         0.3,
         "grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Grief (stress) of everyone displaced from a breached section",
         "story: 42 families displaced",
         "grief",
@@ -339,7 +367,7 @@ class Parameters:
     captain_strategy: str = spec(
         "reassure",
         "-",
-        STRATEGIES,
+        Options(STRATEGIES),
         "The captain's messaging strategy",
         "story: the captain carries public conviction",
         "leadership",
@@ -356,7 +384,7 @@ class Parameters:
     captain_private_belief: float = spec(
         0.35,
         "belief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "The captain's own belief (she voted to divert)",
         STORY,
         "leadership",
@@ -364,7 +392,7 @@ class Parameters:
     initial_trust: float = spec(
         0.7,
         "trust",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Mean trust in the leadership at day 0",
         "assumption: a functioning ship",
         "leadership",
@@ -372,7 +400,7 @@ class Parameters:
     message_interval: int = spec(
         7,
         "days",
-        (1, 3650),
+        Interval(Integral, 1, 3650),
         "Days between routine messages of the reassuring or candid captain",
         "assumption: a weekly address",
         "leadership",
@@ -380,7 +408,7 @@ class Parameters:
     message_effect: float = spec(
         0.01,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of the gap to the message's position a fully trusting listener closes",
         "assumption",
         "leadership",
@@ -388,7 +416,7 @@ class Parameters:
     trust_erosion: float = spec(
         1.0,
         "1/grief",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of trust lost per unit of grief from a death the captain had reassured against",
         "assumption, after the story's 'if I lose faith, everyone does'",
         "leadership",
@@ -396,7 +424,7 @@ class Parameters:
     silence_erosion: float = spec(
         0.8,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Erosion of an unanswered death (silent captain), relative to a contradicted one",
         "assumption",
         "leadership",
@@ -404,7 +432,7 @@ class Parameters:
     acknowledged_erosion: float = spec(
         0.2,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Erosion of a death the captain acknowledges (memorial, candour), relative to a "
         "contradicted one",
         "assumption: honesty softens but does not cancel the cost of losses",
@@ -413,7 +441,7 @@ class Parameters:
     contradiction_window: int = spec(
         30,
         "days",
-        (0, 3650),
+        Interval(Integral, 0, 3650),
         "A death this soon after a reassurance contradicts it",
         "assumption",
         "leadership",
@@ -421,7 +449,7 @@ class Parameters:
     candour_trust_gain: float = spec(
         0.02,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of the gap to full trust a candid message closes",
         "assumption",
         "leadership",
@@ -429,7 +457,7 @@ class Parameters:
     trust_recovery: float = spec(
         0.01,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily recovery of trust toward its start value while mitigation is visible",
         "story: reinforcing sections restores confidence",
         "leadership",
@@ -437,7 +465,7 @@ class Parameters:
     trust_recovery_baseline: float = spec(
         0.002,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily recovery of trust toward its start value otherwise",
         "assumption: trust heals over about a year",
         "leadership",
@@ -445,7 +473,7 @@ class Parameters:
     rally_gain: float = spec(
         1.0,
         "1",
-        (0.0, 20.0),
+        Interval(Real, 0, 20),
         "Size of the positive trust event when the captain speaks within rally_window days of "
         "a public shock (a breach), per unit of the shock's mean trust loss aboard (0 = no rally)",
         "assumption: a shock met by visible leadership raises trust (rally round the flag: "
@@ -457,7 +485,7 @@ class Parameters:
     rally_window: int = spec(
         2,
         "days",
-        (0, 3650),
+        Interval(Integral, 0, 3650),
         "A message this many days or fewer after a public shock meets it (and starts a rally)",
         "assumption: the story's responses come within a day or two; a later word is not read "
         "as meeting the shock",
@@ -466,7 +494,7 @@ class Parameters:
     trust_gain_asymmetry: float = spec(
         2.0,
         "1",
-        (1.0, 20.0),
+        Interval(Real, 1, 20),
         "How many times less a positive trust event (a rally) moves trust than a negative one "
         "of the same size: a loss of size a takes a·T, a gain gives a/k·(1 − T)",
         "assumption after Slovic 1993 (trust is easier to destroy than to create; the "
@@ -476,19 +504,24 @@ class Parameters:
     memorial_framing: float = spec(
         0.8,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "How fully a memorial frames grief as commitment ('their deaths count')",
         STORY,
         "leadership",
     )
     framing_half_life: float = spec(
-        30.0, "days", (0.1, 3650.0), "Half-life of a memorial's framing", "assumption", "leadership"
+        30.0,
+        "days",
+        Interval(Real, 0, 3650, closed="right"),
+        "Half-life of a memorial's framing",
+        "assumption",
+        "leadership",
     )
     # --- demography: deaths, partners, births, working life --------------------------------
     mortality_per_1000: float = spec(
         4.0,
         "deaths/1000/year",
-        (0.0, 1000.0),
+        Interval(Real, 0, 1000),
         "Premature deaths (emergencies, accidents, suicide) a year per 1,000 crew, any age",
         "story: 'about twelve a year' among 3,000, read as premature deaths (docs/ODD.md)",
         "demography",
@@ -496,7 +529,7 @@ class Parameters:
     gompertz_slope: float = spec(
         0.085,
         "1/year",
-        (0.0, 0.5),
+        Interval(Real, 0, 0.5),
         "Age dependence of old-age mortality; its hazard grows as exp(slope*age)",
         "Gompertz 1825; human adult rate doubles every ~8 years",
         "demography",
@@ -504,7 +537,7 @@ class Parameters:
     life_expectancy: float = spec(
         73.0,
         "years",
-        (1.0, 150.0),
+        Interval(Real, 1, 150),
         "Life expectancy at birth from premature and old-age deaths together",
         "assumption: world life expectancy at birth ~73 years (UN World Population Prospects "
         "2022), a ship with medicine but few specialists",
@@ -513,7 +546,7 @@ class Parameters:
     population_feedback_years: float = spec(
         5.0,
         "years",
-        (0.1, 1000.0),
+        Interval(Real, 0.1, 1000),  # closed at 0.1: a shorter time plans years of births a day
         "Births close the gap to the target population over this time",
         "assumption: the ship plans births to hold its population (story)",
         "demography",
@@ -521,7 +554,7 @@ class Parameters:
     partnering_age_min: float = spec(
         20.0,
         "years",
-        (0.0, 120.0),
+        Interval(Real, 0, 120),
         "Youngest age at which a single crew member seeks a partner (and may have children)",
         "assumption: adults who have finished their training",
         "demography",
@@ -529,7 +562,7 @@ class Parameters:
     partnering_age_max: float = spec(
         45.0,
         "years",
-        (0.0, 120.0),
+        Interval(Real, 0, 120),
         "Oldest age at which a single seeks a partner; both partners below it to have children",
         "assumption: the ship plans births within the fertile years",
         "demography",
@@ -537,7 +570,7 @@ class Parameters:
     partnering_rate: float = spec(
         0.5,
         "1/year",
-        (0.0, 100.0),
+        Interval(Real, 0, 100),
         "Chance a year that a single of partnering age looks for a partner (monthly draws)",
         "assumption: most crew partner within a few years of adulthood",
         "demography",
@@ -545,7 +578,7 @@ class Parameters:
     working_age: float = spec(
         18.0,
         "years",
-        (0.0, 120.0),
+        Interval(Real, 0, 120),
         "Age at which children leave school and join a work department",
         "assumption: the same age as voting",
         "demography",
@@ -553,7 +586,7 @@ class Parameters:
     vertical_transmission: float = spec(
         0.6,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Chance a child coming of age takes its conviction from its parents (vertical); else "
         "from an adult of its section (oblique)",
         "Bisin & Verdier 2001 (vertical and oblique transmission); value an assumption: "
@@ -563,7 +596,7 @@ class Parameters:
     succession_trust: float = spec(
         0.7,
         "trust",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Trust every crew member gives a new captain when she takes command",
         "assumption: a fresh start at the trust of a functioning ship (initial_trust)",
         "leadership",
@@ -572,7 +605,7 @@ class Parameters:
     voyage_years: float = spec(
         200.0,
         "years",
-        (0.0, 10000.0),
+        Interval(Real, 0, 10000),
         "Years of travel to Tau Ceti still ahead at day 0; arrival ends the run",
         "story: 'two hundred years still ahead of us'",
         "voyage",
@@ -580,7 +613,7 @@ class Parameters:
     diversion_years: float = spec(
         90.0,
         "years",
-        (0.0, 10000.0),
+        Interval(Real, 0, 10000),
         "Years of travel to HD 85512 from the day the ship diverts; arrival ends the run",
         "story: 'ninety years versus two hundred'",
         "voyage",
@@ -589,7 +622,7 @@ class Parameters:
     impact_rate: float = spec(
         0.235,
         "impacts/year",
-        (0.0, 1000.0),
+        Interval(Real, 0, 1000),
         "Micrometeorite impacts on the hull",
         "story: 47 detected impacts in 200 years",
         "deaths",
@@ -597,7 +630,7 @@ class Parameters:
     penetration_probability: float = spec(
         0.01,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of impacts that breach a residential compartment",
         "story: the shielding protects 99 percent of the time",
         "deaths",
@@ -605,7 +638,7 @@ class Parameters:
     breach_deaths: float = spec(
         3.0,
         "people",
-        (0.0, 1000.0),
+        Interval(Real, 0, 1000),
         "Mean deaths of a breach (Poisson, at least 1, at most the compartment)",
         "story: the breach killed 3",
         "deaths",
@@ -613,7 +646,7 @@ class Parameters:
     mitigation_efficacy: float = spec(
         0.5,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Share of breach risk removed by one completed reinforcement",
         "assumption",
         "deaths",
@@ -621,7 +654,7 @@ class Parameters:
     mitigation_days: int = spec(
         120,
         "days",
-        (1, 36500),
+        Interval(Integral, 1, 36500),
         "Days a reinforcement takes before it lowers the risk",
         "assumption: story's 'reinforce the vulnerable sections' is work of months",
         "deaths",
@@ -638,7 +671,7 @@ class Parameters:
     request_probability: float = spec(
         0.3,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily chance a voter whose intention left their recorded vote asks to change it",
         "assumption: the story's requests came within a day or two",
         "referendum",
@@ -646,7 +679,7 @@ class Parameters:
     request_grief_boost: float = spec(
         10.0,
         "1/grief",
-        (0.0, 100.0),
+        Interval(Real, 0, 100),
         "How much grief raises a person's daily chance of asking to change their vote "
         "(chance × (1 + boost × grief))",
         "assumption: the bereaved act on a changed mind sooner (set by hand with grief_effect); "
@@ -656,7 +689,7 @@ class Parameters:
     request_propensity_spread: float = spec(
         0.0,
         "log-units",
-        (0.0, 3.0),
+        Interval(Real, 0, 3),
         "Spread (log-normal sigma, mean 1) of people's willingness to ask to change their vote",
         "assumption: people differ in readiness to approach the captain (Basner et al. 2014: "
         "large individual differences in confined crews); 0 = everyone alike",
@@ -665,7 +698,7 @@ class Parameters:
     petition_threshold: float = spec(
         0.1,
         "share of voters",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Signatures (requests toward the losing option) that force a new referendum",
         "assumption: 47 requests 'are a start' but not enough (story)",
         "referendum",
@@ -673,7 +706,7 @@ class Parameters:
     petition_cooldown_days: int = spec(
         90,
         "days",
-        (0, 36500),
+        Interval(Integral, 0, 36500),
         "Days after a referendum before a petition can force another",
         "story: a new vote is in question three months after the last",
         "referendum",
@@ -681,7 +714,7 @@ class Parameters:
     referendum_notice_days: int = spec(
         14,
         "days",
-        (0, 3650),
+        Interval(Integral, 0, 3650),
         "Days between calling a referendum and the vote",
         "assumption",
         "referendum",
@@ -689,7 +722,7 @@ class Parameters:
     turnout: float = spec(
         1.0,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Probability a voter votes",
         "assumption: on a small ship everyone votes",
         "referendum",
@@ -698,7 +731,7 @@ class Parameters:
     collapse_level: float = spec(
         0.25,
         "share of voters",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Disengaged share of the voters above which the ship is in collapse",
         "assumption: a quarter of the adults withdrawn leaves departments below the capacity "
         "routine work needs (maintenance_slack); Chan et al. 2006 define cohesion by the "
@@ -708,7 +741,7 @@ class Parameters:
     collapse_days: int = spec(
         30,
         "days",
-        (1, 36500),
+        Interval(Integral, 1, 36500),
         "A disengaged share above collapse_level sustained this long is a collapse",
         "assumption: a month of crisis",
         "cohesion",
@@ -717,7 +750,7 @@ class Parameters:
     disengage_rate: float = spec(
         0.02,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily chance of disengaging at the greatest strain (0 switches disengagement and its "
         "feedbacks off)",
         "assumption: withdrawal builds over weeks, not in a day (Palinkas & Suedfeld 2008: "
@@ -727,7 +760,7 @@ class Parameters:
     disengage_strain: float = spec(
         0.6,
         "strain 0-1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Strain above which people start to disengage (strain = ½(1 − trust) + "
         "½|belief − mission|)",
         "assumption: at the start (trust 0.7) only those with belief below 0.1 exceed it; a "
@@ -737,7 +770,7 @@ class Parameters:
     reengage_rate: float = spec(
         0.01,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily chance of re-engaging at no strain",
         "assumption: re-engaging is slower than withdrawing (trust is easier to lose than to "
         "gain; Slovic 1993)",
@@ -746,7 +779,7 @@ class Parameters:
     reengage_strain: float = spec(
         0.5,
         "strain 0-1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Strain below which the disengaged start to re-engage (at most disengage_strain; the "
         "gap is each person's hysteresis)",
         "assumption: a band of 0.1 between withdrawing and returning",
@@ -755,7 +788,7 @@ class Parameters:
     disengaged_tie_scale: float = spec(
         0.3,
         "1",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Factor on the influence weight of every tie of a disengaged person (both ends)",
         "assumption: the withdrawn keep their households but talk less (Friedkin 2004: "
         "cohesion as members' ties and participation)",
@@ -764,7 +797,7 @@ class Parameters:
     maintenance_slack: float = spec(
         0.15,
         "share of routine work",
-        (0.0, 10.0),
+        Interval(Real, 0, 10),
         "Work the full crew can do beyond the daily routine; the backlog grows once the "
         "disengaged share of the working crew exceeds slack/(1 + slack)",
         "assumption: a ship crewed for its routine with about a seventh in hand",
@@ -773,7 +806,7 @@ class Parameters:
     backlog_half_days: float = spec(
         30.0,
         "days of work",
-        (0.01, 36500.0),
+        Interval(Real, 0, 36500, closed="right"),
         "Maintenance backlog at which its pressure (backlog/(backlog + this)) is one half",
         "assumption: a month of undone ship-wide work is a visibly failing ship",
         "cohesion",
@@ -781,7 +814,7 @@ class Parameters:
     backlog_breach_factor: float = spec(
         2.0,
         "1",
-        (0.0, 100.0),
+        Interval(Real, 0, 100),
         "Breach rate × (1 + factor × backlog pressure): unmaintained hull fails more often",
         "assumption: at full pressure the risk triples",
         "cohesion",
@@ -789,7 +822,7 @@ class Parameters:
     backlog_trust_erosion: float = spec(
         0.004,
         "1/day",
-        (0.0, 1.0),
+        Interval(Real, 0, 1),
         "Daily share of trust lost × backlog pressure: the crew see the leadership fail to "
         "keep the ship running",
         "assumption: twice trust_recovery_baseline, so full pressure holds trust near a third "
@@ -799,7 +832,7 @@ class Parameters:
     care_mortality_factor: float = spec(
         3.0,
         "1",
-        (0.0, 100.0),
+        Interval(Real, 0, 100),
         "Every death hazard × (1 + factor × disengaged share of MEDICAL and LIFE_SUPPORT)",
         "assumption: without carers and air, the old and ill die several times faster",
         "cohesion",
@@ -868,9 +901,7 @@ class Parameters:
 
 def unknown_message(name: str, known: set[str] | list[str]) -> str:
     """Error text for an unknown parameter, suggesting the closest known name."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown parameter {name!r}{hint}"
+    return unknown("parameter", name, sorted(known))
 
 
 def describe(name: str) -> dict[str, Any]:
@@ -886,53 +917,34 @@ def declarations() -> list[dict[str, Any]]:
     return [describe(f.name) for f in dataclasses.fields(Parameters)]
 
 
+def constraint(meta: dict[str, Any]) -> Constraint:
+    """The constraint a parameter's value is held to (a yes/no or free text: by its type)."""
+    if meta["valid"] is not None:
+        return meta["valid"]
+    return Flag() if meta["type"] is bool else Text()
+
+
 def valid_text(meta: dict[str, Any]) -> str:
-    """Human text for a parameter's valid values."""
-    valid = meta["valid"]
-    if meta["type"] is bool:
-        return "true or false"
-    if valid is None:
-        return "any text"
-    if meta.get("optional"):
-        return f"{valid[0]} to {valid[1]}, or unset"
-    if isinstance(valid[0], str):
-        return "one of " + ", ".join(valid)
-    return f"{valid[0]} to {valid[1]}"
+    """Human text for a parameter's valid values: ``[0, 1]``, ``(0, 3650]``, ``one of ...``."""
+    text = str(constraint(meta))
+    return f"{text}, or unset" if meta.get("optional") else text
+
+
+def expected_text(meta: dict[str, Any]) -> str:
+    """What a parameter's value must be, in an error message's words."""
+    expected = constraint(meta).expected
+    return f"{expected}, or unset" if meta.get("optional") else expected
 
 
 def _check(f: dataclasses.Field, value: Any) -> None:
     meta = f.metadata
-    kind = meta["type"]
-    name = f.name
     if value is None and meta["optional"]:
         return
-
-    def bad(why: str = "") -> ValueError:
-        got = repr(value)
-        return ValueError(
-            f"{name}={got} is invalid{why}: expected {kind.__name__}, {valid_text(meta)}"
-        )
-
-    if kind is bool:
-        if not isinstance(value, bool | int) or value not in (0, 1):
-            raise bad()
-        return
-    if kind is str:
-        if not isinstance(value, str):
-            raise bad()
-        valid = meta["valid"]
-        if valid is not None and value not in valid:
-            raise bad()
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad()
-    if kind is int and not float(value).is_integer():
-        raise bad(" (not a whole number)")
-    if not math.isfinite(value):
-        raise bad()
-    low, high = meta["valid"]
-    if not low <= value <= high:
-        raise bad()
+    given = value
+    if meta["type"] is int and isinstance(value, float) and value.is_integer():
+        given = int(value)  # 3000.0 for a whole number: taken as 3000
+    if not constraint(meta).accepts(given):
+        raise InvalidValue(f.name, value, expected_text(meta))
 
 
 def parse_schedule(text: str) -> list[tuple[int, str]]:

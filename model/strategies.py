@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from model.validation import UNIT, InvalidValue, Options
+
 #: A number, or the name of the model parameter that holds it.
 Effect = float | str
 
@@ -202,8 +204,8 @@ def check(strategy: Strategy) -> None:
                 )
         elif name == "routine_interval" or isinstance(value, bool):
             raise ValueError(f"{where}: {name}={value!r} is invalid: expected a parameter name")
-        elif not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-            raise ValueError(f"{where}: {name}={value!r} is invalid: expected a number in [0, 1]")
+        elif (problem := UNIT.problem(name, value)) is not None:
+            raise ValueError(f"{where}: {problem}")
 
 
 def register(strategy: Strategy) -> Strategy:
@@ -223,9 +225,7 @@ def get(name: str) -> Strategy:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ValueError(
-            f"strategy={name!r} is invalid: expected one of {', '.join(NAMES)}"
-        ) from None
+        raise InvalidValue("strategy", name, Options(NAMES).expected) from None
 
 
 def registered() -> tuple[Strategy, ...]:

@@ -33,7 +33,7 @@ def check(entry: Any) -> dict[str, Any]:
         raise ValueError(f"expected a table with day and kind, got {entry!r}")
     kind = event_kinds.get(entry.get("kind"))
     day = entry.get("day")
-    WHOLE.require_key("day", day)
+    WHOLE.require("day", day)
     allowed = ("day", "kind", *kind.keys)
     for key in entry:
         if key not in allowed:
@@ -42,7 +42,7 @@ def check(entry: Any) -> dict[str, Any]:
             )
     for argument in kind.arguments:
         if argument.name in entry:
-            argument.check.require_key(argument.name, entry[argument.name])
+            argument.check.require(argument.name, entry[argument.name])
         elif argument.required:
             raise ValueError(f"a {kind.name} needs '{argument.name}'")
     return {"day": day, "kind": kind.name, **{k: entry[k] for k in kind.keys if k in entry}}

@@ -48,7 +48,10 @@ def test_run_writes_series_events_and_summary(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "--n-crew", "-5"], "error: n_crew=-5 is invalid: expected int, 1 to 1000000"),
+        (
+            ["run", "--n-crew", "-5"],
+            "error: n_crew=-5 is invalid: expected a whole number in [1, 1000000]",
+        ),
         (["run", "--n-crew", "abc"], "argument --n-crew: expected int, got 'abc'"),
         (["run", "--captain-strategy", "shout"], "captain_strategy='shout' is invalid"),
         (["run", "--bogus", "1"], "unrecognized arguments: --bogus 1"),
@@ -77,7 +80,7 @@ def test_help_lists_every_parameter_with_unit_and_range():
         [sys.executable, "-m", "model", "run", "--help"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(out.split())  # argparse wraps lines
-    assert "--n-crew N Crew alive at day 0 [people; 1 to 1000000; default 3000]" in flat
+    assert "--n-crew N Crew alive at day 0 [people; [1, 1000000]; default 3000]" in flat
     assert "--captain-strategy TEXT" in out and "--grief-half-life X" in out
 
 
@@ -110,10 +113,10 @@ def test_do_gives_the_run_a_timeline_replayed_as_experiments_and_links_replay_it
 @pytest.mark.parametrize(
     ("do", "message"),
     [
-        ("2:party", "--do='2:party' is invalid: kind: expected one of breach,"),
-        ("x:memorial", "--do='x:memorial' is invalid: day: expected a whole number >= 0"),
+        ("2:party", "--do='2:party': kind='party' is invalid: expected one of breach,"),
+        ("x:memorial", "--do='x:memorial': day='x' is invalid: expected a whole number >= 0"),
         ("2:breach:deaths", "--do='2:breach:deaths' is invalid: expected key=value"),
-        ("2:breach:deaths=x", "deaths: expected a whole number >= 0, got 'x'"),
+        ("2:breach:deaths=x", "--do='2:breach:deaths=x': deaths='x' is invalid: expected a whole"),
         ("9:memorial", "its day is outside this run (days 0 to 5)"),
         ("1:breach:deaths=2,section=99", "--do='1:breach:deaths=2,section=99': section=99"),
     ],

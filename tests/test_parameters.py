@@ -1,6 +1,7 @@
 """Parameters: one declaration, validated in one place, with errors that name the value."""
 
 import dataclasses
+import re
 
 import pytest
 
@@ -29,14 +30,14 @@ def test_defaults_are_valid_and_match_the_story():
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("n_crew", -5, "n_crew=-5 is invalid: expected int, 1 to 1000000"),
-        ("n_crew", 2.5, "n_crew=2.5 is invalid (not a whole number)"),
-        ("turnout", float("nan"), "turnout=nan is invalid: expected float, 0.0 to 1.0"),
-        ("initial_trust", 1.5, "initial_trust=1.5 is invalid: expected float, 0.0 to 1.0"),
+        ("n_crew", -5, "n_crew=-5 is invalid: expected a whole number in [1, 1000000]"),
+        ("n_crew", 2.5, "n_crew=2.5 is invalid: expected a whole number in [1, 1000000]"),
+        ("turnout", float("nan"), "turnout=nan is invalid: expected a number in [0, 1]"),
+        ("initial_trust", 1.5, "initial_trust=1.5 is invalid: expected a number in [0, 1]"),
         (
             "captain_strategy",
             "shout",
-            "captain_strategy='shout' is invalid: expected str, one of silent",
+            "captain_strategy='shout' is invalid: expected one of silent",
         ),
         ("debug", "yes", "debug='yes' is invalid"),
         ("impact_rate", float("inf"), "impact_rate=inf is invalid"),
@@ -44,7 +45,7 @@ def test_defaults_are_valid_and_match_the_story():
     ],
 )
 def test_bad_values_name_the_parameter_value_and_range(name, value, expected):
-    with pytest.raises(ValueError, match="^" + expected.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ValueError, match="^" + re.escape(expected)):
         CrewModel(rng=1, **{name: value})
 
 

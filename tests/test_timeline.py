@@ -61,11 +61,11 @@ def test_an_experiment_file_carries_the_timeline_and_the_runner_replays_it():
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({"day": 1, "kind": "party"}, "kind: expected one of"),
-        ({"day": -1, "kind": "memorial"}, "day: expected a whole number"),
+        ({"day": 1, "kind": "party"}, "kind='party' is invalid: expected one of"),
+        ({"day": -1, "kind": "memorial"}, "day=-1 is invalid: expected a whole number >= 0"),
         ({"day": 1, "kind": "message"}, "needs 'tone'"),
-        ({"day": 1, "kind": "message", "tone": "shout"}, "tone: expected one of"),
-        ({"day": 1, "kind": "breach", "deaths": 2.5}, "deaths: expected a whole number"),
+        ({"day": 1, "kind": "message", "tone": "shout"}, "tone='shout' is invalid: expected one"),
+        ({"day": 1, "kind": "breach", "deaths": 2.5}, "deaths=2.5 is invalid: expected a whole"),
         ({"day": 1, "kind": "memorial", "tone": "candid"}, "unknown key 'tone'"),
     ],
 )

@@ -15,7 +15,6 @@ is opened; nothing here builds a model (the settings check runs once per change,
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,9 +75,9 @@ def parse(decl: dict[str, Any], text: str | None) -> Any:
 
 
 def hint(decl: dict[str, Any]) -> str:
-    """The unit and the valid range: ``days, 0.1 to 3650``."""
+    """The unit and the valid range: ``days, (0, 3650]``."""
     unit = str(decl["unit"])
-    valid = re.sub(r"(\d)\.0\b", r"\1", valid_text(decl))
+    valid = valid_text(decl)
     return f"{unit}, {valid}" if unit not in ("1", "-", "") else valid
 
 

@@ -9,7 +9,6 @@ disabled.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +33,11 @@ SPEEDS = [1, 2, 5, 10, 30]
 
 
 def _help(name: str) -> str:
-    """The declared meaning in plain words: 'Micrometeorite impacts... (impacts a year, 0 to
-    1000)'; a unit of '1' (a share) or one that repeats the name is left out."""
+    """The declared meaning in plain words: 'Micrometeorite impacts... (impacts a year,
+    [0, 1000])'; a unit of '1' (a share) or one that repeats the name is left out."""
     decl = describe(name)
     unit = PLAIN_UNITS.get(str(decl["unit"]), str(decl["unit"]))
-    valid = re.sub(r"(\d)\.0\b", r"\1", valid_text(decl))
+    valid = valid_text(decl)
     shown = f"{unit}, {valid}" if unit not in ("1", "", name) else valid
     return f"{PLAIN.get(name, decl['description'])} ({shown})"
 

@@ -10,12 +10,14 @@ are checked with the kinds' own checks (their error texts, with the control's la
 from __future__ import annotations
 
 from collections.abc import Callable
+from numbers import Integral
 from typing import Any
 
 import solara
 
 from model import CrewModel, event_kinds
-from model.event_kinds import Argument, EventKind, OneOf, Whole
+from model.event_kinds import Argument, EventKind
+from model.validation import Interval, Options
 from ui.effects import breach_limit, cards_html, note
 from ui.store import TabState
 
@@ -47,8 +49,8 @@ def initial_value(argument: Argument) -> Any:
         return RANDOM if argument.default is None else argument.default
     if argument.default is not None:
         return argument.default
-    if isinstance(argument.check, OneOf):
-        return argument.check.options[0] if len(argument.check.options) else None
+    if isinstance(argument.check, Options):
+        return argument.check[0] if len(argument.check) else None
     return 0
 
 
@@ -97,16 +99,16 @@ def _control(kind: EventKind, argument: Argument, model: CrewModel, value: Any, 
             classes=css,
             style={"max-width": WIDTHS["places"]},
         )
-    elif isinstance(argument.check, OneOf):
+    elif isinstance(argument.check, Options):
         solara.Select(
             argument.label,
             value=value,
-            values=list(argument.check.options),
+            values=list(argument.check),
             on_value=set_value,
             classes=css,
             style={"max-width": WIDTHS["options"]},
         )
-    elif isinstance(argument.check, Whole):
+    elif isinstance(argument.check, Interval) and argument.check.type is Integral:
         solara.InputInt(
             argument.label,
             value=value,

@@ -114,7 +114,10 @@ def model_input(name: str, value: Any = None) -> dict[str, Any]:
     if decl["type"] is bool:
         return {"type": "Checkbox", "value": value, "label": label}
     narrow, step = MAIN_PARAMETERS.get(name, (None, 1 if decl["type"] is int else 0.01))
-    low, high = narrow if narrow is not None else decl["valid"]
+    valid = decl["valid"]
+    low, high = narrow if narrow is not None else valid
+    low = low if valid.accepts(low) else low + step  # an open end is not on the slider
+    high = high if valid.accepts(high) else high - step
     kind = "SliderInt" if decl["type"] is int else "SliderFloat"
     return {
         "type": kind,

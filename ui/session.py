@@ -12,6 +12,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from model import CrewModel, Parameters, ReferendumResult, event_kinds
 from model import timeline as timelines
+from model.validation import Interval
 from ui import budget as budgets
 
 #: The parameters the control panel exposes, in display order.
@@ -400,7 +402,8 @@ class Session:
         kind, argument = setting_kind(name)
 
         def change(m: CrewModel) -> None:
-            given = float(value) if isinstance(argument.check, event_kinds.Number) else value
+            number = isinstance(argument.check, Interval) and argument.check.type is Real
+            given = float(value) if number else value
             self._apply({"day": m.day, "kind": kind.name, argument.name: given})
             self.settings = {**self.settings, name: value}
 

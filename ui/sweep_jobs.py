@@ -165,15 +165,15 @@ def check_axis(axis: Axis) -> Axis:
             if value not in allowed:
                 raise SweepError(f"{axis.name}: {value!r} is not one of {allowed}")
         return Axis(axis.name, values=values)
-    lo, hi = decl["valid"]
+    valid = decl["valid"]
     unit = f" {decl['unit']}" if decl["unit"] not in ("-", "") else ""
     if axis.low is None or axis.high is None:
         raise SweepError(f"{axis.name}: give the low and the high end of the range")
     low, high = float(axis.low), float(axis.high)
     if decl["type"] is int and not (low.is_integer() and high.is_integer()):
         raise SweepError(f"{axis.name}: expected whole numbers, got {axis.low} and {axis.high}")
-    if not (lo <= low <= hi and lo <= high <= hi):
-        raise SweepError(f"{axis.name}: the range must lie within {lo} to {hi}{unit}")
+    if not valid.inside([low, high]).all():
+        raise SweepError(f"{axis.name}: the range must lie within {valid}{unit}")
     if not low < high:
         raise SweepError(f"{axis.name}: the low end ({axis.low}) must be below the high end")
     num = axis.num

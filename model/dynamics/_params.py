@@ -1,36 +1,23 @@
-"""Validation of rule parameters: one place, messages that name the value and the valid range."""
+"""Validation of rule parameters beyond one number: names a rule takes, per-agent values.
+
+A single number is checked with :mod:`model.validation` (``Interval(Real, 0, 1).require("mu",
+mu)``); the texts here use its wording.
+"""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
+
+from model.validation import Interval, InvalidValue, suggestion
 
 __all__ = [
     "check_known",
     "check_per_agent",
-    "check_real",
     "fit_to_crew",
-    "interval",
 ]
-
-
-def interval(low: float, high: float, low_closed: bool, high_closed: bool) -> str:
-    """Render an interval such as ``(0, 0.5]`` for an error message."""
-    left = "[" if low_closed else "("
-    right = "]" if high_closed and np.isfinite(high) else ")"
-    hi = "inf" if np.isinf(high) else f"{high:g}"
-    return f"{left}{low:g}, {hi}{right}"
-
-
-def _inside(
-    values: np.ndarray, low: float, high: float, low_closed: bool, high_closed: bool
-) -> np.ndarray:
-    above = values >= low if low_closed else values > low
-    below = values <= high if high_closed else values < high
-    return above & below
 
 
 def check_known(rule: str, params: Mapping[str, object], valid: Iterable[str]) -> None:
@@ -45,8 +32,7 @@ def check_known(rule: str, params: Mapping[str, object], valid: Iterable[str]) -
     for name, value in params.items():
         if name in valid:
             continue
-        close = difflib.get_close_matches(name, valid, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = suggestion(name, valid)
         names = ", ".join(repr(v) for v in valid) or "none"
         raise ValueError(
             f"unknown parameter {name!r} (got {value!r}) for rule {rule!r}; "
@@ -54,61 +40,34 @@ def check_known(rule: str, params: Mapping[str, object], valid: Iterable[str]) -
         )
 
 
-def check_real(
-    name: str,
-    value: object,
-    low: float,
-    high: float = np.inf,
-    *,
-    low_closed: bool = True,
-    high_closed: bool = True,
-) -> float:
-    """Return `value` as a float after checking it is a real number in the interval."""
-    span = interval(low, high, low_closed, high_closed)
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a real number in {span}; got {value!r}")
-    number = float(value)
-    if not np.isfinite(number) or not _inside(
-        np.asarray(number), low, high, low_closed, high_closed
-    ):
-        raise ValueError(f"{name} must be a real number in {span}; got {value!r}")
-    return number
-
-
-def check_per_agent(
-    name: str,
-    value: object,
-    low: float,
-    high: float = np.inf,
-    *,
-    low_closed: bool = True,
-    high_closed: bool = True,
-    integer: bool = False,
-) -> np.ndarray:
+def check_per_agent(name: str, value: object, interval: Interval) -> np.ndarray:
     """Return a per-agent parameter (scalar or 1-D sequence) as a float array.
 
     A scalar comes back as a 0-d array (the same value for every crew member); a sequence as a
-    1-D array whose length is checked against the crew size by :func:`fit_to_crew`.
+    1-D array whose length is checked against the crew size by :func:`fit_to_crew`. Each value
+    is held to ``interval`` (an ``Interval(Integral, ...)`` takes whole-valued floats too);
+    a bad one is named with its position, ``threshold[2]=1.5 is invalid: expected ...``.
     """
-    span = interval(low, high, low_closed, high_closed)
-    kind = "integers" if integer else "real numbers"
-    expected = f"{name} must be a scalar or a 1-D sequence of {kind} in {span}"
     if isinstance(value, bool | str | bytes):
-        raise ValueError(f"{expected}; got {value!r}")
+        raise InvalidValue(name, value, f"{interval.expected}, or a 1-D sequence of them")
     try:
         values = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{expected}; got {value!r}") from None
+        raise InvalidValue(name, value, f"{interval.expected}, or a 1-D sequence of them") from None
     if values.ndim > 1:
-        raise ValueError(f"{expected}; got an array of shape {values.shape}")
+        raise ValueError(
+            f"{name} is invalid: expected a scalar or a 1-D sequence, got an array of shape "
+            f"{values.shape}"
+        )
     flat = values.reshape(-1)
-    bad = ~np.isfinite(flat) | ~_inside(flat, low, high, low_closed, high_closed)
-    if integer:
+    bad = ~interval.inside(flat)
+    if interval.type is Integral:
         bad |= np.isfinite(flat) & (flat != np.round(flat))
     if bad.any():
+        if values.ndim == 0:
+            raise InvalidValue(name, value, interval.expected)
         where = int(np.flatnonzero(bad)[0])
-        got = repr(value) if values.ndim == 0 else f"{float(flat[where])!r} at position {where}"
-        raise ValueError(f"{expected}; got {got}")
+        raise InvalidValue(f"{name}[{where}]", float(flat[where]), interval.expected)
     return values
 
 

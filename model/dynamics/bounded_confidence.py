@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, ClassVar
 
 import numba
@@ -9,8 +10,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from model.dynamics._network import as_csr
-from model.dynamics._params import check_real
 from model.dynamics._rule import InfluenceRule
+from model.validation import UNIT, Interval
 
 __all__ = ["BoundedConfidence"]
 
@@ -78,9 +79,9 @@ class BoundedConfidence(InfluenceRule):
     honours_frozen: ClassVar[bool] = True
 
     def __init__(self, mu: float = 0.05, lam: float = 0.05, epsilon: float = 0.3) -> None:
-        self.mu = check_real("mu", mu, 0.0, 1.0)
-        self.lam = check_real("lam", lam, 0.0, 1.0)
-        self.epsilon = check_real("epsilon", epsilon, 0.0)
+        self.mu = float(UNIT.require("mu", mu))
+        self.lam = float(UNIT.require("lam", lam))
+        self.epsilon = float(Interval(Real, 0, None, closed="left").require("epsilon", epsilon))
         self._out = np.zeros(0)
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
@@ -9,8 +10,8 @@ import scipy.sparse as sp
 
 from model.dynamics._kernels import deffuant_complete, deffuant_ties, sweep_seeds
 from model.dynamics._network import as_csr, ties
-from model.dynamics._params import check_real
 from model.dynamics._rule import CompiledRule
+from model.validation import Interval
 
 __all__ = ["Deffuant"]
 
@@ -33,7 +34,7 @@ class Deffuant(CompiledRule):
     Parameters
     ----------
     epsilon : float
-        Confidence bound :math:`\varepsilon`, in (0, inf). Default 0.2.
+        Confidence bound :math:`\varepsilon`, in (0, ∞). Default 0.2.
     mu : float
         Convergence parameter :math:`\mu`, in (0, 0.5]. Default 0.5 (the pair meets halfway).
 
@@ -55,8 +56,8 @@ class Deffuant(CompiledRule):
         return {"epsilon": p.confidence_bound, "mu": min(max(p.influence_rate, 1e-9), 0.5)}
 
     def __init__(self, *, epsilon: float = 0.2, mu: float = 0.5) -> None:
-        self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf, low_closed=False)
-        self.mu = check_real("mu", mu, 0.0, 0.5, low_closed=False)
+        self.epsilon = float(Interval(Real, 0, None, closed="neither").require("epsilon", epsilon))
+        self.mu = float(Interval(Real, 0, 0.5, closed="right").require("mu", mu))
 
     def advance(
         self,

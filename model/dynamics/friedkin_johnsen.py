@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 from model.dynamics._params import check_per_agent, fit_to_crew
 from model.dynamics._rule import InfluenceRule
 from model.dynamics.degroot import row_normalised_mean
+from model.validation import UNIT
 
 __all__ = ["FriedkinJohnsen"]
 
@@ -68,10 +69,10 @@ class FriedkinJohnsen(InfluenceRule):
                 f"got stubbornness={stubbornness!r} and susceptibility={susceptibility!r}"
             )
         if susceptibility is not None:
-            lam = check_per_agent("susceptibility", susceptibility, 0.0, 1.0)
+            lam = check_per_agent("susceptibility", susceptibility, UNIT)
         else:
             stub = check_per_agent(
-                "stubbornness", 0.5 if stubbornness is None else stubbornness, 0.0, 1.0
+                "stubbornness", 0.5 if stubbornness is None else stubbornness, UNIT
             )
             lam = 1.0 - stub
         self.susceptibility = lam

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from model.dynamics._network import Ties, as_csr, is_complete_graph, ties
-from model.dynamics._params import check_real
 from model.dynamics._rule import InfluenceRule
+from model.validation import Interval
 
 __all__ = ["HegselmannKrause"]
 
@@ -29,7 +30,7 @@ class HegselmannKrause(InfluenceRule):
     Parameters
     ----------
     epsilon : float
-        Confidence bound :math:`\varepsilon`, in [0, inf). Default 0.2.
+        Confidence bound :math:`\varepsilon`, in [0, ∞). Default 0.2.
 
     References
     ----------
@@ -47,7 +48,7 @@ class HegselmannKrause(InfluenceRule):
         return {"epsilon": p.confidence_bound}
 
     def __init__(self, *, epsilon: float = 0.2) -> None:
-        self.epsilon = check_real("epsilon", epsilon, 0.0, np.inf)
+        self.epsilon = float(Interval(Real, 0, None, closed="left").require("epsilon", epsilon))
 
     def step(
         self,

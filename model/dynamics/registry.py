@@ -7,7 +7,6 @@ Adding a rule is one class (a subclass of :class:`InfluenceRule`) and one :func:
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from model.dynamics._params import check_known
@@ -19,6 +18,7 @@ from model.dynamics.friedkin_johnsen import FriedkinJohnsen
 from model.dynamics.hegselmann_krause import HegselmannKrause
 from model.dynamics.threshold import Threshold
 from model.dynamics.voter import Voter
+from model.validation import suggestion
 
 __all__ = ["RULES", "make_crew_rule", "make_rule", "register"]
 
@@ -64,8 +64,7 @@ def make_rule(name: str, **params: object) -> InfluenceRule:
         (naming the parameter, the value received and the valid range).
     """
     if name not in RULES:
-        close = difflib.get_close_matches(str(name), RULES, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = suggestion(str(name), RULES)
         raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(map(repr, RULES))}{hint}")
     cls = RULES[name]
     check_known(name, params, cls.parameters)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from numbers import Integral
 
 import networkx as nx
 import numpy as np
@@ -12,6 +11,7 @@ from numpy.typing import ArrayLike
 
 from model.dynamics._rule import InfluenceRule
 from model.dynamics.registry import make_rule
+from model.validation import WHOLE
 
 __all__ = ["consensus_time", "network_matrix", "run_rule", "run_until_consensus"]
 
@@ -82,9 +82,7 @@ def _opinions(initial: ArrayLike | Mapping[Hashable, float], nodes: list[Hashabl
 
 
 def _steps(steps: object, name: str = "steps") -> int:
-    if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 0:
-        raise ValueError(f"{name} must be an integer >= 0; got {steps!r}")
-    return int(steps)
+    return int(WHOLE.require(name, steps))
 
 
 def _prepare(

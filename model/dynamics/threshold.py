@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
@@ -11,6 +12,7 @@ from numpy.typing import ArrayLike
 from model.dynamics._network import as_csr, ties
 from model.dynamics._params import check_per_agent, fit_to_crew
 from model.dynamics._rule import CompiledRule
+from model.validation import UNIT, Interval
 
 __all__ = ["Threshold"]
 
@@ -60,13 +62,15 @@ class Threshold(CompiledRule):
     def __init__(self, *, threshold: ArrayLike = 1, fractional: bool | None = None) -> None:
         if fractional not in (None, True, False):
             raise ValueError(f"fractional must be True, False or None; got {fractional!r}")
-        values = check_per_agent("threshold", threshold, 0.0, np.inf)
+        values = check_per_agent("threshold", threshold, Interval(Real, 0, None, closed="left"))
         if fractional is None:
             fractional = bool(np.any(values != np.round(values)))
         if fractional:
-            values = check_per_agent("threshold", threshold, 0.0, 1.0)
+            values = check_per_agent("threshold", threshold, UNIT)
         else:
-            values = check_per_agent("threshold", threshold, 0.0, np.inf, integer=True)
+            values = check_per_agent(
+                "threshold", threshold, Interval(Integral, 0, None, closed="left")
+            )
         self.threshold = values
         self.fractional = fractional
 

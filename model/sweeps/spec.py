@@ -52,6 +52,7 @@ import json
 import math
 import tomllib
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,11 +60,17 @@ import numpy as np
 
 from model import metric_registry, timeline
 from model.parameters import Parameters, describe, unknown_message
+from model.validation import Constraint, Interval, InvalidValue, Options, unknown
 
 if TYPE_CHECKING:
     from model.sweeps.uncertainty import Posterior
 
 SAMPLING_METHODS = ("grid", "latin_hypercube", "sobol")
+SAMPLING = Options(SAMPLING_METHODS)
+#: Points of a grid range (``num``).
+GRID_POINTS = Interval(Integral, 2, 100_000)
+#: A share strictly between none and all (``signals_window``).
+SHARE = Interval(Real, 0, 1, closed="neither")
 TOP_KEYS = (
     "name",
     "description",
@@ -276,11 +283,8 @@ def parse_experiment(
             raise bad(key, "this key (it is required)", show=False)
 
     def whole(key: str, value: Any, low: int, high: int | None = None) -> int:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
-        if not ok or (high is not None and value > high):
-            limit = f"{low} to {high}" if high is not None else f">= {low}"
-            raise bad(key, f"a whole number {limit}", value)
-        return int(value)
+        closed = "both" if high is not None else "left"
+        return int(_held(label, key, value, Interval(Integral, low, high, closed=closed)))
 
     horizon = whole("horizon_days", data["horizon_days"], 1, 100_000)
     replicates = whole("replicates", data["replicates"], 1, 1_000_000)
@@ -306,9 +310,7 @@ def parse_experiment(
     for key in sampling:
         if key not in ("method", "samples"):
             raise SpecError(f"{label}: {_unknown('sampling.' + key, ('method', 'samples'), 'key')}")
-    method = sampling.get("method", "grid")
-    if method not in SAMPLING_METHODS:
-        raise bad("sampling.method", "one of " + ", ".join(SAMPLING_METHODS), method)
+    method = _held(label, "sampling.method", sampling.get("method", "grid"), SAMPLING)
     samples = sampling.get("samples")
     if method != "grid":
         if samples is None:
@@ -341,9 +343,7 @@ def parse_experiment(
         if column not in declared:
             unknown = _unknown(str(column), declared, "column")
             raise SpecError(f"{label}: outputs.series_columns: {unknown}")
-    window = outputs.get("signals_window", 0.5)
-    if not isinstance(window, int | float) or isinstance(window, bool) or not 0 < window < 1:
-        raise bad("outputs.signals_window", "a share of the pre-collapse series, 0 to 1", window)
+    window = _held(label, "outputs.signals_window", outputs.get("signals_window", 0.5), SHARE)
 
     sensitivity = _table(data, "sensitivity", bad)
     for key in sensitivity:
@@ -422,12 +422,7 @@ def _table(data: dict[str, Any], key: str, bad) -> dict[str, Any]:
 
 
 def _unknown(name: str, known, what: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name.split(".")[-1], list(known), n=1)
-    prefix = name.rsplit(".", 1)[0] + "." if "." in name else ""
-    hint = f"; did you mean '{prefix}{close[0]}'?" if close else ""
-    return f"unknown {what} '{name}'{hint}"
+    return unknown(what, name, known)
 
 
 def _declaration(label: str, where: str, name: str) -> dict[str, Any]:
@@ -438,10 +433,22 @@ def _declaration(label: str, where: str, name: str) -> dict[str, Any]:
         raise SpecError(f"{label}: {where}: {unknown_message(name, known)}") from None
 
 
+def _held(label: str, key: str, value: Any, constraint: Constraint) -> Any:
+    """``value`` if ``constraint`` accepts it; SpecError ``label: key=value is invalid: ...``."""
+    try:
+        return constraint.require(key, value)
+    except InvalidValue as exc:
+        raise SpecError(f"{label}: {exc}") from None
+
+
 def _check_value(label: str, where: str, name: str, value: Any, decl: dict[str, Any]) -> Any:
+    """A parameter's value, held to its declaration (the same text as ``Parameters``, with
+    the key as the file names it: ``vary.grief_half_life.low=0 is invalid: ...``)."""
     try:
         return getattr(Parameters(**{name: value}), name)
-    except ValueError as exc:
+    except InvalidValue as exc:
+        raise SpecError(f"{label}: {exc.renamed(where)}") from None
+    except ValueError as exc:  # a conflict with another parameter's default
         message = str(exc)
         message = message.split(" is invalid", 1)[-1] if " is invalid" in message else message
         raise SpecError(f"{label}: {where}={value!r} is invalid{message}") from None
@@ -485,10 +492,8 @@ def _parse_varied(
     if log and low <= 0:
         raise SpecError(f"{label}: {where}: expected low > 0 with log = true, got low={low!r}")
     num = value.get("num")
-    if num is not None and (
-        not isinstance(num, int) or isinstance(num, bool) or not 2 <= num <= 100_000
-    ):
-        raise SpecError(f"{label}: {where}.num: expected a whole number 2 to 100000, got {num!r}")
+    if num is not None:
+        num = _held(label, f"{where}.num", num, GRID_POINTS)
     return Varied(name=name, low=float(low), high=float(high), num=num, log=log, kind=kind)
 
 

@@ -120,6 +120,13 @@ def test_the_ui_guide_example_shows_a_page():
         rc.close()
 
 
+def test_an_open_end_of_a_declared_range_is_not_on_the_slider():
+    params = model_params(CrewModel(rng=7, n_crew=CREW), names=["grief_half_life"])
+    slider = params["grief_half_life"]  # declared (0, 3650]: 0 is not a half-life
+    assert slider["min"] > 0 and slider["max"] == 3650
+    assert describe("grief_half_life")["valid"].accepts(slider["min"])
+
+
 def test_the_voyage_part_draws_the_lifetime_and_redraws_on_mesa_updates():
     ship = CrewModel(rng=2, n_crew=CREW)
     page = SolaraViz(ship, components=[Voyage], model_params=model_params(ship))

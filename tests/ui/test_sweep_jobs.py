@@ -46,7 +46,7 @@ def test_the_experiment_file_is_the_ship_with_a_vary_table():
 @pytest.mark.parametrize(
     ("axis", "message"),
     [
-        (sj.Axis("impact_rate", 0.0, 2000.0, 3), "within 0.0 to 1000.0"),
+        (sj.Axis("impact_rate", 0.0, 2000.0, 3), r"within \[0, 1000\] impacts/year"),
         (sj.Axis("impact_rate", 5.0, 1.0, 3), "must be below"),
         (sj.Axis("impact_rate", 0.0, 1.0, 1), "2 to 25 points"),
         (sj.Axis("n_crew", 50, 52, 5), "only 3 whole numbers"),

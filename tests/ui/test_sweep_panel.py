@@ -57,7 +57,7 @@ def test_the_run_count_and_problems_follow_the_fields(panel):
     panel.find(v.Select, label="…and (optional)").widget.v_model = "impact_rate"
     assert "24 runs" in texts(panel)  # x 3 points
     type_into(panel, "from", "2000")
-    assert "must lie within 0.0 to 1000.0" in texts(panel)
+    assert "must lie within [0, 1000]" in texts(panel)
     start = panel.find(v.Btn, children=["Start sweep"])
     assert start.widget.disabled
     type_into(panel, "from", "0")

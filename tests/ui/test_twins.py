@@ -188,7 +188,7 @@ def test_a_link_reopens_the_same_ship_and_twin(page):
 def test_a_bad_link_gives_one_line_not_a_traceback():
     rc = render("n_crew=400&seed=3&day=0&do=2:party")
     try:
-        assert "link: do='2:party': kind: expected one of" in alerts(rc)
+        assert "link: do='2:party': kind='party' is invalid: expected one of" in alerts(rc)
     finally:
         rc.close()
     with pytest.raises(ValueError, match="n_crews"):
