@@ -20,7 +20,6 @@ from ui.mesa_viz import (
     NetworkView,
     ShipMap,
     StatusLine,
-    Voyage,
     model_input,
     model_params,
 )
@@ -125,15 +124,3 @@ def test_an_open_end_of_a_declared_range_is_not_on_the_slider():
     slider = params["grief_half_life"]  # declared (0, 3650]: 0 is not a half-life
     assert slider["min"] > 0 and slider["max"] == 3650
     assert describe("grief_half_life")["valid"].accepts(slider["min"])
-
-
-def test_the_voyage_part_draws_the_lifetime_and_redraws_on_mesa_updates():
-    ship = CrewModel(rng=2, n_crew=CREW)
-    page = SolaraViz(ship, components=[Voyage], model_params=model_params(ship))
-    _, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
-    shown = rc.find(v.Html, class_="voyage-generations")
-    assert shown.widget.children[0].startswith("Year 0.0")
-    ship.run(400)
-    force_update()
-    shown.assert_wait(lambda w: w.children[0].startswith("Year 1.1"))
-    rc.close()

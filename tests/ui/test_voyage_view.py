@@ -16,11 +16,11 @@ from mesa.visualization.utils import force_update
 from model import CrewModel
 from tests.ui.helpers import click, html_text
 from ui.main_page import Page
+from ui.mesa_viz import Voyage
 from ui.session import default_settings
 from ui.store import tab_state
 from ui.voyage_view import (
     BAND_YEARS,
-    Voyage,
     end_of_story,
     population_option,
     pyramid_option,
