@@ -60,7 +60,7 @@ def test_a_sweep_started_on_the_page_survives_the_tab_and_opens_on_the_sweeps_pa
             summary = again.wait_for_selector(".sweep-summary", timeout=TIMEOUT)
             assert "4 runs" in summary.inner_text()
             assert "captain" in summary.inner_text().lower()
-            assert again.url.rstrip("/").endswith("/sweeps")
+            assert again.url.endswith(f"/sweeps?folder={folder.name}")  # a link to it
             assert "Traceback (most recent call last)" not in again.inner_text("body")
         finally:
             context.close()
