@@ -197,3 +197,15 @@ def test_model_threshold_recovered(tmp_path, capsys):
     assert "collapse probability falls through 50% at collapse_level" in out
     assert (tmp_path / "threshold.png").stat().st_size > 5000
     assert (tmp_path / "threshold.json").exists() and (tmp_path / "runs.parquet").exists()
+
+
+def test_no_crossing_is_said_without_an_estimate(capsys):
+    """A range where the outcome never happens has no threshold to report: one plain line,
+    no estimate or interval outside the range."""
+    argv = ["threshold", "--vary", "impact_rate", "--low", "0", "--high", "2", "--horizon", "3"]
+    argv += ["--fixed", "n_crew=60", "--max-runs", "16", "--batch", "16", "--workers", "0"]
+    assert main(argv) == 1  # not converged: no threshold found
+    out = capsys.readouterr().out
+    assert "collapse: the outcome's probability shows no 50% crossing between 0 and 2" in out
+    assert "(0 of 16 runs had the outcome)" in out
+    assert "through 50% at" not in out and "95% CI" not in out

@@ -250,11 +250,14 @@ def threshold_command(args: argparse.Namespace) -> int:
             integer=evaluate.integer,
         )
     direction = "rises" if result.increasing else "falls"
-    print(
-        f"{args.outcome} probability {direction} through 50% at {args.vary} = "
-        f"{result.estimate:.4g} (95% CI {result.ci_low:.4g} to {result.ci_high:.4g}), "
-        f"from {result.n_runs} runs; {result.message}; {evaluate.uncertainty_note()}"
-    )
+    if result.crosses:
+        print(
+            f"{args.outcome} probability {direction} through 50% at {args.vary} = "
+            f"{result.estimate:.4g} (95% CI {result.ci_low:.4g} to {result.ci_high:.4g}), "
+            f"from {result.n_runs} runs; {result.message}; {evaluate.uncertainty_note()}"
+        )
+    else:  # no estimate to give: the fit's theta lies outside the range
+        print(f"{args.outcome}: {result.message}; {evaluate.uncertainty_note()}")
     drawn = evaluate.drawn()
     if len(drawn.columns):
         result.runs = pd.concat([result.runs, drawn.reset_index(drop=True)], axis=1)

@@ -46,6 +46,8 @@ class ThresholdResult:
     converged: bool
     message: str
     runs: pd.DataFrame = field(repr=False)
+    #: whether the fitted probability crosses 50% inside the range (else no estimate holds)
+    crosses: bool = True
 
     @property
     def n_runs(self) -> int:
@@ -66,6 +68,7 @@ class ThresholdResult:
             "slope_per_unit": self.slope,
             "increasing": self.increasing,
             "converged": self.converged,
+            "crosses": self.crosses,
             "runs": self.n_runs,
             "message": self.message,
         }
@@ -297,6 +300,7 @@ def find_threshold(
         converged=converged and fit.crosses,
         message=message,
         runs=runs,
+        crosses=fit.crosses,
     )
 
 
