@@ -131,11 +131,7 @@ class CrewModel(mesa.Model):
         series_every: int = 1,
         **params: Any,
     ) -> None:
-        whole = isinstance(series_every, int | np.integer) and not isinstance(series_every, bool)
-        if not whole or series_every < 1:
-            raise ValueError(
-                f"series_every={series_every!r} is invalid: expected a whole number >= 1"
-            )
+        Interval(Integral, 1, None, closed="left").require("series_every", series_every)
         self.series_every = int(series_every)
         rng, params = mesa_arguments(rng, seed, scenario, params)
         if parameters is None:
@@ -605,8 +601,7 @@ class CrewModel(mesa.Model):
     def series(self) -> pd.DataFrame:
         """Per-day metrics from day 0: one row a day, or every :attr:`series_every` days."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        days = np.asarray(self.datacollector._collection_steps, dtype=np.int64)
-        frame.insert(0, "day", days if len(days) == len(frame) else np.arange(len(frame)))
+        frame.insert(0, "day", np.asarray(self.datacollector._collection_steps, dtype=np.int64))
         return frame
 
     def events(self) -> pd.DataFrame:
