@@ -212,7 +212,9 @@ class CrewModel(mesa.Model):
         if self._extinct():
             return
         self._demography()
-        self.leadership.daily(self.day, self.state, self.listeners, self.mission_value, self.log)
+        self.leadership.daily(
+            self.day, self.state, self.listeners, self.mission_value, self.log, self.confidants
+        )
         self._influence()
         self.grief.daily(self.state, self.frozen, self.leadership.framing, self.mission_value)
         self.leadership.recover_trust(self.state, self.breaches.mitigating)
@@ -478,7 +480,14 @@ class CrewModel(mesa.Model):
     def broadcast(self, tone: str, source: str = "intervention") -> None:
         """The captain speaks now, in one of the tones reassure, memorial or candid."""
         self.leadership.speak(
-            tone, source, self.day, self.state, self.listeners, self.mission_value, self.log
+            tone,
+            source,
+            self.day,
+            self.state,
+            self.listeners,
+            self.mission_value,
+            self.log,
+            self.confidants,
         )
         self._refresh_today()
 
@@ -586,6 +595,12 @@ class CrewModel(mesa.Model):
         """Day the ship collapsed (disengaged share above ``collapse_level`` for
         ``collapse_days`` days), or None."""
         return self.collapse.collapse_day
+
+    @property
+    def confidants(self) -> np.ndarray:
+        """Slots tied to the captain (household, friends, co-workers, neighbours): those who
+        know her private belief."""
+        return self.network.ties_of(self.captain)[0]
 
     def _update_frozen(self) -> None:
         self.frozen = ~self.state.alive

@@ -33,6 +33,13 @@ above where the shock left it; recovery then relaxes it back toward the start va
 fades. Susceptibility also scales a message's belief pull and trust gain:
 :math:`x_i \mathrel{+}= m_k s_i T_i (y_k - x_i)`, :math:`T_i \mathrel{+}= c_k s_i (1 - T_i)`.
 
+Credibility (behavioural integrity, Simons 2002): what a message says (the tone's
+``public_stance``: the mission *M* for a reassurance or a memorial, her private belief for
+candour) may differ from what she believes, by :math:`g = |M - p_c|`. Those who see the gap
+when she speaks — everyone tied to her, and a share ``integrity_visibility`` of the rest —
+first take a negative trust event of size ``integrity_loss`` × *g*, so a message against her
+own vote costs her credibility with those who know her, and they heed it less.
+
 When the strategy speaks: every ``routine_interval`` days if it has one, the day after the
 deaths it answers (breaches, or any death), or as ``captain_schedule`` says.
 """
@@ -100,9 +107,11 @@ class Leadership:
         listeners: np.ndarray,
         mission_value: float,
         log: Log,
+        close: np.ndarray | None = None,
     ) -> str | None:
         """Routine messages, scheduled messages, and answers to yesterday's deaths; returns
-        the tone the captain spoke in today (None: she said nothing)."""
+        the tone the captain spoke in today (None: she said nothing). ``close``: the slots
+        tied to the captain, who know her private belief (:meth:`deliver`)."""
         own = self.effects
         tone = None
         if own.follows_schedule:
@@ -115,7 +124,7 @@ class Leadership:
         if day - self.shock_day > self.p.rally_window:
             self.shock = 0.0  # a shock not met in time raises no rally
         if tone is not None:
-            self.speak(tone, "strategy", day, state, listeners, mission_value, log)
+            self.speak(tone, "strategy", day, state, listeners, mission_value, log, close)
         self.framing *= self.framing_decay
         return tone
 
@@ -179,10 +188,11 @@ class Leadership:
         listeners: np.ndarray,
         mission_value: float,
         log: Log,
+        close: np.ndarray | None = None,
     ) -> None:
         """The captain speaks in ``tone`` (her strategy's daily message, or an intervention:
         ``source``): the message reaches the listeners and is logged."""
-        self.deliver(tone, day, state, listeners, mission_value)
+        self.deliver(tone, day, state, listeners, mission_value, close)
         kind = self.tone_effects(tone).message_kind
         log(kind, f"captain: {tone} ({source})", cause=source)
 
@@ -193,9 +203,14 @@ class Leadership:
         state: CrewState,
         listen: np.ndarray,
         mission_value: float,
+        close: np.ndarray | None = None,
     ) -> None:
-        """Apply a message of this tone to every listener (mask ``listen``)."""
+        """Apply a message of this tone to every listener (mask ``listen``). Those who see
+        it differ from her private belief (``close``, the slots tied to her, and a share
+        ``integrity_visibility`` of the rest) first lose trust (:meth:`lose_credibility`), so
+        they also heed it less."""
         message = self.tone_effects(tone)
+        self.lose_credibility(state, listen, close, self.stance_gap(message, mission_value))
         if message.grief_framing is not None:
             self.framing = message.grief_framing
         if message.belief_target is not None:
@@ -212,6 +227,28 @@ class Leadership:
         self.last_tone = tone
         self.last_message_day = day
         self.rally(day, state, listen)
+
+    def stance_gap(self, message: strategies.Strategy, mission_value: float) -> float:
+        """How far what a message of these effects says (its ``public_stance``) lies from
+        her private belief: |M − p_c| for the mission, 0 for her own belief or no stance."""
+        if message.public_stance != "mission":
+            return 0.0
+        return abs(mission_value - self.private_belief)
+
+    def lose_credibility(
+        self, state: CrewState, listen: np.ndarray, close: np.ndarray | None, gap: float
+    ) -> None:
+        """Those who see her words differ from her belief by ``gap`` lose trust: a negative
+        event of size ``integrity_loss`` × gap for her ties, × ``integrity_visibility`` for
+        the rest of the listeners (behavioural integrity, Simons 2002)."""
+        size = self.p.integrity_loss * gap
+        visibility = self.p.integrity_visibility
+        if size <= 0.0 or (visibility <= 0.0 and (close is None or len(close) == 0)):
+            return
+        seen = np.full(state.size, visibility)
+        if close is not None:
+            seen[close] = 1.0
+        state.trust[listen] = lose_trust(state.trust[listen], size * seen[listen])
 
     # --- trust --------------------------------------------------------------------------
     def response_factor(self, day: int) -> float:

@@ -454,6 +454,29 @@ class Parameters:
         "assumption",
         "leadership",
     )
+    integrity_loss: float = spec(
+        0.05,
+        "1",
+        Interval(Real, 0, 1),
+        "Size of the negative trust event, per unit of the gap between what the captain says "
+        "and what she privately believes, for each person who sees the gap when she speaks "
+        "(0 = a gap costs no credibility)",
+        "assumption: perceived misalignment of words and deeds lowers trust (behavioural "
+        "integrity: Simons 2002; source credibility: Hovland & Weiss 1951); no source gives "
+        "its size: 0.05 costs those who see a reassurance against her vote (gap 0.65) 3% of "
+        "their trust a message",
+        "leadership",
+    )
+    integrity_visibility: float = spec(
+        0.0,
+        "share",
+        Interval(Real, 0, 1),
+        "Share of the crew beyond the captain's own ties who see the gap between her words and "
+        "her private belief (her ties always see it)",
+        "story: 'Malik understood what she wasn't saying. Reyes had voted for diversion' (those "
+        "close to her see it; in public she keeps her vote to herself: 0)",
+        "leadership",
+    )
     trust_recovery: float = spec(
         0.01,
         "1/day",

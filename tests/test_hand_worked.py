@@ -116,9 +116,16 @@ def test_a_message_moves_belief_in_proportion_to_trust_at_one_half():
     model.broadcast("reassure")
     listen = model.listeners
     m = model.p.message_effect
-    # x += m T (M - x) with T = 0.5 and M = 1 (continue): half the effect a trusting crew gets
+    # those tied to her see her argue against her vote (gap 1 - 0.35) and first lose trust:
+    # T = 0.5 (1 - integrity_loss 0.05 x 0.65) = 0.48375; everyone else keeps T = 0.5
+    trust = np.full(model.state.size, 0.5)
+    trust[model.confidants] = 0.48375
+    np.testing.assert_allclose(model.state.trust[listen], trust[listen], atol=1e-15)
+    # x += m T (M - x) with M = 1 (continue): at T = 0.5 half the effect a trusting crew gets
     np.testing.assert_allclose(
-        model.state.belief[listen], before[listen] + m * 0.5 * (1.0 - before[listen]), atol=1e-15
+        model.state.belief[listen],
+        before[listen] + m * trust[listen] * (1.0 - before[listen]),
+        atol=1e-15,
     )
 
 

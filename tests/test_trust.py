@@ -8,8 +8,8 @@ from model import CrewModel
 from model.leadership import gain_trust, lose_trust
 
 SMALL = {"n_crew": 600}
-#: Recovery off, so any rise of trust is the rally's.
-STILL = {"trust_recovery": 0.0, "trust_recovery_baseline": 0.0}
+#: Recovery off, so any rise of trust is the rally's; no credibility loss (tested below).
+STILL = {"trust_recovery": 0.0, "trust_recovery_baseline": 0.0, "integrity_loss": 0.0}
 
 
 def mean_trust(model: CrewModel) -> float:
@@ -98,7 +98,9 @@ def test_susceptibility_is_a_trait_with_mean_one_and_the_declared_spread():
 
 
 def test_a_message_moves_each_listener_by_their_susceptibility():
-    model = CrewModel(rng=47, captain_strategy="silent", susceptibility_spread=0.5, **SMALL)
+    model = CrewModel(
+        rng=47, captain_strategy="silent", susceptibility_spread=0.5, integrity_loss=0.0, **SMALL
+    )
     before = model.state.belief.copy()
     model.broadcast("reassure")
     listen = model.listeners
@@ -152,3 +154,59 @@ def test_rally_and_susceptibility_runs_are_reproducible():
     np.testing.assert_array_equal(a.state.trust, b.state.trust)
     np.testing.assert_array_equal(a.state.belief, b.state.belief)
     assert a.series().equals(b.series())
+
+
+# --- credibility: the captain's words against her private belief ----------------------------
+QUIET = {**SMALL, **STILL, "rally_gain": 0.0}
+
+
+def trust_after_message(tone: str, rng: int = 45, **params) -> tuple[CrewModel, np.ndarray]:
+    """A model and every person's trust just before the captain speaks in ``tone``."""
+    model = CrewModel(rng=rng, captain_strategy="silent", **{**QUIET, **params})
+    before = model.state.trust.copy()
+    model.broadcast(tone)
+    return model, before
+
+
+def test_her_ties_lose_trust_by_the_gap_when_she_argues_against_her_vote():
+    model, before = trust_after_message("reassure", integrity_loss=0.1)
+    close = model.confidants
+    gap = abs(model.mission_value - model.leadership.private_belief)  # 1 - 0.35
+    assert gap == pytest.approx(0.65)
+    np.testing.assert_allclose(model.state.trust[close], before[close] * (1 - 0.1 * gap))
+    others = model.listeners.copy()
+    others[close] = False
+    np.testing.assert_array_equal(model.state.trust[others], before[others])
+
+
+def test_visibility_carries_the_gap_to_the_rest_of_the_crew():
+    model, before = trust_after_message("reassure", integrity_loss=0.1, integrity_visibility=0.5)
+    others = model.listeners.copy()
+    others[model.confidants] = False
+    np.testing.assert_allclose(model.state.trust[others], before[others] * (1 - 0.1 * 0.65 * 0.5))
+
+
+def test_candour_and_a_captain_who_agrees_with_the_mission_cost_no_credibility():
+    model, before = trust_after_message("candid", integrity_loss=0.5, candour_trust_gain=0.0)
+    np.testing.assert_array_equal(model.state.trust, before)
+    model, before = trust_after_message(
+        "reassure", integrity_loss=0.5, integrity_visibility=1.0, captain_private_belief=1.0
+    )
+    np.testing.assert_array_equal(model.state.trust, before)
+
+
+def test_a_memorial_speaks_for_the_mission_and_costs_credibility_too():
+    model, before = trust_after_message("memorial", integrity_loss=0.1)
+    close = model.confidants
+    assert np.all(model.state.trust[close] < before[close])
+
+
+def test_those_who_see_the_gap_heed_the_message_less():
+    """The credibility loss comes before the message's pull: a lower trust, a smaller pull."""
+    pulls = {}
+    for loss in (0.0, 0.5):
+        model, _ = trust_after_message("reassure", integrity_loss=loss)
+        start = CrewModel(rng=45, captain_strategy="silent", **QUIET).state.belief  # no message
+        close = model.confidants
+        pulls[loss] = float(np.mean(model.state.belief[close] - start[close]))
+    assert 0.0 < pulls[0.5] < pulls[0.0]
