@@ -12,11 +12,17 @@
 4. Leadership under monthly breaches (the collapse regime): for each captain's strategy, the
    share of seeds whose morale collapsed within two years, the mean day of collapse, the mean
    lowest cohesion, the final trust, and the referendums held.
+
+With ``--posterior DIR`` (a ``python -m model calibrate`` output folder) each seed of the
+leadership table draws its calibrated parameters from the posterior (the particle a sweep run
+with that seed would draw, ``model.sweeps.uncertainty``), the same particle for every strategy:
+the table then carries parameter uncertainty as well as seed noise.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +31,7 @@ from tqdm import tqdm
 from model import CrewModel
 from model.parameters import STRATEGIES
 from model.patterns import breach_response
+from model.sweeps.uncertainty import Posterior, load_posterior
 
 COLLAPSE_REGIME = {
     "impact_rate": 12.0,
@@ -62,11 +69,14 @@ def quiet_year(seeds: int) -> int:
     )
 
 
-def leadership(seeds: int, days: int = 730) -> pd.DataFrame:
+def leadership(seeds: int, days: int = 730, posterior: Posterior | None = None) -> pd.DataFrame:
+    """One row a strategy over seeds 100, 101, ...; with a posterior, seed s runs with the
+    particle it draws (the same for every strategy: common random numbers and parameters)."""
     rows = []
     for strategy in tqdm([s for s in STRATEGIES if s != "scripted"], desc="strategies"):
         for seed in range(seeds):
-            model = CrewModel(rng=100 + seed, captain_strategy=strategy, **COLLAPSE_REGIME)
+            drawn = posterior.draw(100 + seed)[1] if posterior is not None else {}
+            model = CrewModel(rng=100 + seed, captain_strategy=strategy, **COLLAPSE_REGIME, **drawn)
             model.run(days)
             series = model.series()
             rows.append(
@@ -94,7 +104,25 @@ def leadership(seeds: int, days: int = 730) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        help="a calibration folder: the leadership table's runs draw from its posterior",
+    )
+    parser.add_argument(
+        "--only", choices=["leadership"], default=None, help="run only the leadership table"
+    )
     args = parser.parse_args()
+    posterior = None
+    if args.posterior is not None:
+        try:
+            posterior = load_posterior(str(args.posterior), "story_checks", where="--posterior")
+        except ValueError as error:
+            parser.error(str(error))
+    if args.only == "leadership":
+        print_leadership(args.seeds, posterior)
+        return
     runs = breach_requests(args.seeds)
     extra = runs.extra
     print(
@@ -127,9 +155,18 @@ def main() -> None:
         "3. held out: quiet year, largest daily distance of support from the recorded "
         f"referendum's: median {gaps.median():.1f} points, max {gaps.max():.1f}"
     )
-    print(f"4. monthly breaches for two years, {args.seeds} seeds per strategy:")
+    print_leadership(args.seeds, posterior)
+
+
+def print_leadership(seeds: int, posterior: Posterior | None) -> None:
+    drawn = (
+        ""
+        if posterior is None
+        else f", parameters {', '.join(posterior.names)} drawn from {posterior.folder}"
+    )
+    print(f"4. monthly breaches for two years, {seeds} seeds per strategy{drawn}:")
     with pd.option_context("display.float_format", "{:.2f}".format):
-        print(leadership(args.seeds).to_string())
+        print(leadership(seeds, posterior=posterior).to_string())
 
 
 if __name__ == "__main__":

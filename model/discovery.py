@@ -13,6 +13,10 @@ From each peeling trajectory the box kept is the one of greatest coverage whose 
 at least ``--density`` (the densest one when none reaches it). After a box is found its runs
 are removed and PRIM looks for the next, up to ``--boxes`` boxes.
 
+The parameters are the sweep's varied ones and, for a sweep whose runs draw their calibrated
+parameters from a posterior (``[uncertainty]``), the drawn ones: PRIM then finds where in the
+posterior collapse lives as well as where in the swept space.
+
 ``python -m model discover RESULTS --outcome collapse`` prints the boxes as a table, writes
 ``discovery.csv`` and ``discovery.png`` (the first two restricted parameters with the runs
 and the box) to RESULTS/figures or ``--out``.
@@ -239,6 +243,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command.set_defaults(handler=discover_command)
 
 
+def drawn_parameters(manifest: dict[str, Any]) -> list[str]:
+    """The parameters each run drew from a calibration's posterior (``[uncertainty]``), which
+    vary from run to run like the swept ones; none for a sweep without a posterior."""
+    uncertainty = manifest.get("uncertainty") or {}
+    return [n for n in uncertainty.get("drawn", []) if n not in manifest.get("varied", [])]
+
+
 def discover_command(args: argparse.Namespace) -> int:
     """Run PRIM on a sweep's results and report the boxes."""
     from model.cli import writable_folder
@@ -252,7 +263,7 @@ def discover_command(args: argparse.Namespace) -> int:
     if not args.results.is_dir():
         raise ValueError(f"{args.results} is not a folder (a sweep result folder is expected)")
     runs, manifest = load_results(args.results)
-    varied = varied_parameters(manifest)
+    varied = varied_parameters(manifest) + drawn_parameters(manifest)
     y = outcome_column(runs, args.outcome)
     found = discover(runs, varied, args.outcome, density=args.density, boxes=args.boxes)
     out = args.out if args.out is not None else args.results / "figures"

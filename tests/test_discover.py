@@ -88,3 +88,43 @@ def test_outcome_must_be_a_yes_no_column():
     assert outcome_column(runs, "collapse").tolist() == [True, False]
     with pytest.raises(ValueError, match="final_trust"):
         outcome_column(runs, "final_trust")
+
+
+def test_parameters_drawn_from_a_posterior_are_searched_too(tmp_path, capsys):
+    """A sweep with ``[uncertainty]``: each run drew grief_effect; collapse lives at high
+    grief_effect whatever the swept strategy, so PRIM must find a box on the drawn parameter."""
+    rng = np.random.default_rng(5)
+    n = 400
+    strategy = np.array(["silent", "candid"])[rng.integers(0, 2, n)]
+    grief_effect = rng.uniform(0.05, 1.0, n)
+    collapsed = np.where(grief_effect > 0.6, rng.random(n) < 0.95, rng.random(n) < 0.03)
+    rows = [
+        {
+            "run_id": i,
+            "point": i % 2,
+            "replicate": i // 2,
+            "posterior_draw": int(rng.integers(0, 150)),
+            "captain_strategy": str(strategy[i]),
+            "grief_effect": float(grief_effect[i]),
+            "failed": False,
+            "collapsed": bool(collapsed[i]),
+        }
+        for i in range(n)
+    ]
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    write_table(folder / RUNS, rows_table(rows, posterior=True))
+    write_manifest(
+        folder,
+        {
+            "experiment": "name = 'synthetic'",
+            "varied": ["captain_strategy"],
+            "uncertainty": {"drawn": ["grief_effect"], "overridden_by_the_sweep": []},
+        },
+    )
+    assert main(["discover", str(folder), "--boxes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "varied: captain_strategy, grief_effect" in out
+    box = pd.read_csv(folder / "figures" / "discovery.csv").iloc[0]
+    assert "grief_effect" in box.limits and "captain_strategy" not in box.limits
+    assert box.density >= 0.8

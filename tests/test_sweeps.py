@@ -149,6 +149,12 @@ def test_shipped_experiments_parse():
     )
     assert files, "experiments/ holds at least one experiment"
     for path in files:
+        calibrated = (REPO / "results" / "story-abc" / "posterior.parquet").is_file()
+        if "[uncertainty]" in path.read_text() and not calibrated:
+            # it draws from the story calibration, which a fresh clone has not run yet
+            with pytest.raises(ValueError, match="is not a folder|has no posterior.parquet"):
+                load_experiment(path)
+            continue
         experiment = load_experiment(path)
         if not experiment.sensitivity:  # a sensitivity file's ranges need no grid
             assert experiment.n_runs > 0

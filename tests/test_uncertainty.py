@@ -303,3 +303,30 @@ def test_a_resumed_sweep_keeps_its_parts_and_draws(tmp_path, calibration):
     pd.testing.assert_frame_equal(
         whole.drop(columns="wall_seconds"), again.drop(columns="wall_seconds")
     )
+
+
+def test_the_leadership_table_draws_one_particle_a_seed_for_every_strategy(
+    calibration, monkeypatch
+):
+    """``experiments/story_checks.py --posterior``: seed s runs every strategy with the
+    particle a sweep run with seed s would draw (common parameters as well as seeds)."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "experiments" / "story_checks.py"
+    spec = importlib.util.spec_from_file_location("story_checks", script)
+    story_checks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(story_checks)
+    made = []
+    real = story_checks.CrewModel
+
+    def small_model(**kwargs):
+        made.append(kwargs)
+        return real(**{**kwargs, "n_crew": 150})
+
+    monkeypatch.setattr(story_checks, "CrewModel", small_model)
+    posterior = load_posterior(str(calibration), "test")
+    table = story_checks.leadership(3, days=2, posterior=posterior)
+    assert len(table) == 4 and len(made) == 12
+    for kwargs in made:
+        _, drawn = posterior.draw(kwargs["rng"])
+        assert {n: kwargs[n] for n in drawn} == drawn
