@@ -6,8 +6,11 @@ the rates tried. Each variant changes one parameter of the behavioural definitio
 default; ``collapse_level`` variants are read from the baseline runs' ``disengaged_share``
 series (the level only decides when a collapse is declared, not the dynamics).
 
-    nice python experiments/collapse_definition.py            # ~5 min on one core
+    nice python experiments/collapse_definition.py            # ~8 min on one core
     nice python experiments/collapse_definition.py --seeds 2 --crew 500   # quick look
+
+The captain is silent by default (``--strategy``): since the rally, a captain who answers
+breaches holds the ship at every rate tried, so no definition would show a threshold.
 
 Prints a markdown table (docs/ODD.md §7.8 quotes it).
 """
@@ -20,6 +23,7 @@ import time
 import numpy as np
 
 from model import CrewModel
+from model.parameters import STRATEGIES
 
 #: Every impact breaches and nothing is reinforced, so impact_rate is the breach rate.
 REGIME = {"penetration_probability": 1.0, "mitigate_after_breach": False}
@@ -59,7 +63,13 @@ def threshold(rates: tuple[float, ...], probability: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="replicates per rate (default 3)")
-    parser.add_argument("--crew", type=int, default=1000, help="crew size (default 1000)")
+    parser.add_argument("--crew", type=int, default=3000, help="crew size (default 3000)")
+    parser.add_argument(
+        "--strategy",
+        default="silent",
+        choices=[s for s in STRATEGIES if s != "scripted"],
+        help="the captain's strategy (default silent)",
+    )
     parser.add_argument("--days", type=int, default=730, help="horizon (default 730)")
     args = parser.parse_args()
     if args.seeds < 1 or args.crew < 10 or args.days < 1:
@@ -72,7 +82,12 @@ def main() -> None:
             shares = []
             for seed in range(args.seeds):
                 model = CrewModel(
-                    rng=1000 + seed, n_crew=args.crew, impact_rate=rate, **REGIME, **params
+                    rng=1000 + seed,
+                    n_crew=args.crew,
+                    impact_rate=rate,
+                    captain_strategy=args.strategy,
+                    **REGIME,
+                    **params,
                 ).run(args.days)
                 shares.append(model.series().disengaged_share.to_numpy())
             by_rate.append(shares)
@@ -87,7 +102,7 @@ def main() -> None:
             ]
             rows.append((label, prob, threshold(RATES, prob)))
     print(
-        f"{args.crew} crew, {args.days} days, {args.seeds} seeds a rate, "
+        f"{args.crew} crew, {args.strategy} captain, {args.days} days, {args.seeds} seeds a rate, "
         f"{time.time() - start:.0f} s\n"
     )
     header = " | ".join(f"{r:g}/yr" for r in RATES)
