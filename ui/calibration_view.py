@@ -19,6 +19,8 @@ import pandas as pd
 import solara
 from matplotlib.figure import Figure
 
+from ui.markdown import Markdown
+
 POSTERIOR = "posterior.parquet"
 SUMMARY = "summary.json"
 PREDICTIVE = "predictive.parquet"
@@ -275,19 +277,19 @@ def CalibrationView(folder: str) -> solara.Element:
             solara.Error(problem or f"{folder}: nothing to show", classes=["ui-message"])
             return main
         solara.Text(headline(result), classes=["calibration-summary"])
-        solara.Markdown(parameters_markdown(result))
+        Markdown(parameters_markdown(result))
         with solara.Row(classes=["calibration-figures"], style={"flex-wrap": "wrap"}):
             for title, figure in figures:
                 with solara.Card(title):
                     solara.FigureMatplotlib(figure, dependencies=[folder, title], format="png")
         held = checks_markdown(result, held_out=True)
-        solara.Markdown("### Held-out checks (measured on posterior draws, never fitted)")
+        Markdown("### Held-out checks (measured on posterior draws, never fitted)")
         if held:
-            solara.Markdown(held)
+            Markdown(held)
         else:
             solara.Text("this calibration declares no held-out patterns")
         fitted = checks_markdown(result, held_out=False)
         if fitted:
-            solara.Markdown("### Fitted statistics")
-            solara.Markdown(fitted)
+            Markdown("### Fitted statistics")
+            Markdown(fitted)
     return main

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from model.analysis import load_results, varied_parameters
 from model.parameters import describe
 from ui.calibration_view import CalibrationView, is_calibration
+from ui.markdown import Markdown
 from ui.session import LABELS
 from ui.store import TabState, tab_state
 from ui.style import PAGE_CSS
@@ -318,7 +319,7 @@ def SweepsView(tab: TabState, query: str | None = None) -> solara.Element:
     with solara.Column(classes=["sweeps-page"], style={"padding": "12px"}) as main:
         solara.Title("Crew cohesion · sweeps")
         solara.Style(PAGE_CSS)
-        solara.Markdown("## Sweep results")
+        Markdown("## Sweep results")
         if link_problem:
             solara.Error(link_problem, classes=["ui-message", "sweep-link-problem"])
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -346,7 +347,7 @@ def SweepsView(tab: TabState, query: str | None = None) -> solara.Element:
             )
             return main
         if is_calibration(folder) and not (Path(folder) / "manifest.json").is_file():
-            solara.Markdown("## Calibration")
+            Markdown("## Calibration")
             CalibrationView(folder)
             return main
         if problem:
