@@ -66,3 +66,19 @@ def test_a_sweep_started_on_the_page_survives_the_tab_and_opens_on_the_sweeps_pa
             context.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_sweeps_page_asks_for_no_katex_and_every_asset_loads(ui_page, ui_server):
+    """Issue 14: offline, every asset loads. Solara's Markdown widget asked /_solara/cdn/ for
+    KaTeX, which solara-assets does not ship (404 offline: a script error in the console)."""
+    page = ui_page
+    asked, errors = [], []
+    page.on("request", lambda r: asked.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(ui_server.rstrip("/") + "/sweeps")
+    page.failed_requests.clear()  # the ship page's requests, aborted by leaving it
+    errors.clear()
+    page.wait_for_selector(".sweeps-page h2:has-text('Sweep results')", timeout=TIMEOUT)
+    page.wait_for_timeout(3000)  # Solara's widget fetched Mermaid, then KaTeX, once mounted
+    assert [url for url in asked if "katex" in url] == []
+    assert page.failed_requests == [] and errors == []
