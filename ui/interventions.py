@@ -173,10 +173,14 @@ def Interventions(
 
     def button(kind: EventKind) -> None:
         look = BUTTON_LOOKS.get(kind.name, {})
+        # The values the click will use, as the server holds them: a hover shows what the
+        # button will do, and a value typed but not yet received shows as not there yet.
+        uses = ", ".join(f"{a.label.lower()} {value(kind, a)}" for a in controls(kind))
         solara.Button(
             kind.label,
             on_click=lambda: intervene(kind),
             classes=[f"crew-{kind.name}"],
+            attributes={"title": f"{kind.label}: {uses}" if uses else kind.label},
             **look,
         )
 

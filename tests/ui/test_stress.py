@@ -323,6 +323,12 @@ class StressRun:
         shown = page.locator(".breach-section .v-select__selection").inner_text().strip()
         if shown != section:
             select(page, ".breach-section", section)
+        # A value is sent to the server as it is typed, an Enter or a click at once: the
+        # browser holds a field's new value back while the server has not answered its last
+        # one, so under load a click can overtake it. Click once the button's title (drawn
+        # by the server from the values it holds) says the values chosen, as a user would.
+        uses = f"Breach now: deaths {deaths}, section {section}"
+        page.locator(f'.crew-breach[title="{uses}"]').wait_for(timeout=TIMEOUT)
         aboard = read_status(self.snapshot()["status"]).aboard
         if not self.click_and_wait_for(
             ".crew-breach", "breach", "hull breach", or_message="no one lives in"
@@ -349,6 +355,9 @@ class StressRun:
         shown = self.page.locator(".message-tone .v-select__selection").inner_text().strip()
         if shown != tone:
             select(self.page, ".message-tone", tone)
+        self.page.locator(f'.crew-message[title="Captain\'s message: tone {tone}"]').wait_for(
+            timeout=TIMEOUT
+        )
         kind = "memorial" if tone == "memorial" else "message"
         self.click_and_wait_for(".crew-message", kind, f"captain: {tone} (intervention)")
 
