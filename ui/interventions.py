@@ -113,7 +113,7 @@ def _control(kind: EventKind, argument: Argument, model: CrewModel, value: Any, 
             argument.label,
             value=value,
             on_value=set_value,
-            continuous_update=False,
+            continuous_update=True,  # taken as the value arrives (see Interventions)
             classes=css,
             style={"max-width": WIDTHS["whole"]},
         )
@@ -122,7 +122,7 @@ def _control(kind: EventKind, argument: Argument, model: CrewModel, value: Any, 
             argument.label,
             value=value,
             on_value=set_value,
-            continuous_update=False,
+            continuous_update=True,  # taken as the value arrives (see Interventions)
             classes=css,
             style={"max-width": WIDTHS["number"]},
         )
@@ -138,7 +138,11 @@ def Interventions(
     model: CrewModel = session.model
     # (kind, argument) -> the control's value. Kept in a ref the setter updates at once, and
     # read from it by the buttons: a click handled before the redraw that follows a change
-    # (redraws wait while the Play thread draws) must act on the value as chosen.
+    # (redraws wait while the Play thread draws) must act on the value as chosen. Number
+    # fields are taken as their value arrives (continuous_update): committed on Enter or on
+    # leaving the field, Solara reads the server's copy of the field, which under load can
+    # still be the old value (the browser holds a field's update back while the server has
+    # not answered the previous one; the Enter goes out at once) and then stays old.
     chosen = solara.use_ref({})
     _, redraw = solara.use_state(0)
 
