@@ -19,15 +19,11 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from story_checks import COLLAPSE_REGIME, outcome  # the leadership table's regime and record
 from tqdm import tqdm
 
 from model import CrewModel
 
-COLLAPSE_REGIME = {
-    "impact_rate": 12.0,
-    "penetration_probability": 1.0,
-    "mitigate_after_breach": False,
-}
 STRATEGIES = ("reassure", "memorial")  # candour speaks her own belief: no gap
 
 
@@ -38,23 +34,14 @@ def settings(visibilities: list[float]) -> list[tuple[str, dict[str, float]]]:
     return rows
 
 
-def run(seed: int, strategy: str, days: int, regime: dict, params: dict) -> dict:
-    model = CrewModel(rng=seed, captain_strategy=strategy, **regime, **params).run(days)
-    series = model.series()
-    return {
-        "collapsed": model.collapse_day is not None,
-        "min_cohesion": float(series.cohesion.min()),
-        "final_trust": float(series.mean_trust.iloc[-1]),
-    }
-
-
 def measure(seeds: int, visibilities: list[float]) -> pd.DataFrame:
     rows = []
     scenarios = {"quiet year": (365, {}), "monthly breaches, 2 years": (730, COLLAPSE_REGIME)}
     cells = list(itertools.product(scenarios, STRATEGIES, settings(visibilities), range(seeds)))
     for scenario, strategy, (label, params), seed in tqdm(cells, desc="runs"):
         days, regime = scenarios[scenario]
-        out = run(100 + seed, strategy, days, regime, params)
+        model = CrewModel(rng=100 + seed, captain_strategy=strategy, **regime, **params)
+        out = outcome(model.run(days))
         rows.append({"scenario": scenario, "strategy": strategy, "rule": label, **out})
     return (
         pd.DataFrame(rows)

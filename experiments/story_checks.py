@@ -69,6 +69,20 @@ def quiet_year(seeds: int) -> int:
     )
 
 
+def outcome(model: CrewModel) -> dict:
+    """What a run of the leadership table records: collapse and its day, the lowest cohesion,
+    the final trust, the referendums held, and whether the ship ended diverted."""
+    series = model.series()
+    return {
+        "collapsed": model.collapse_day is not None,
+        "collapse_day": model.collapse_day,
+        "min_cohesion": series.cohesion.min(),
+        "final_trust": series.mean_trust.iloc[-1],
+        "referendums": len(model.held_referendums),
+        "diverted": not series.mission_continue.iloc[-1],
+    }
+
+
 def leadership(seeds: int, days: int = 730, posterior: Posterior | None = None) -> pd.DataFrame:
     """One row a strategy over seeds 100, 101, ...; with a posterior, seed s runs with the
     particle it draws (the same for every strategy: common random numbers and parameters)."""
@@ -77,19 +91,7 @@ def leadership(seeds: int, days: int = 730, posterior: Posterior | None = None) 
         for seed in range(seeds):
             drawn = posterior.draw(100 + seed)[1] if posterior is not None else {}
             model = CrewModel(rng=100 + seed, captain_strategy=strategy, **COLLAPSE_REGIME, **drawn)
-            model.run(days)
-            series = model.series()
-            rows.append(
-                {
-                    "strategy": strategy,
-                    "collapsed": model.collapse_day is not None,
-                    "collapse_day": model.collapse_day,
-                    "min_cohesion": series.cohesion.min(),
-                    "final_trust": series.mean_trust.iloc[-1],
-                    "referendums": len(model.held_referendums),
-                    "diverted": not series.mission_continue.iloc[-1],
-                }
-            )
+            rows.append({"strategy": strategy, **outcome(model.run(days))})
     frame = pd.DataFrame(rows)
     return frame.groupby("strategy", sort=False).agg(
         collapsed=("collapsed", "mean"),

@@ -40,16 +40,16 @@ def demography_voyage(seed: int, years: int, n: int = 3000, every: int = 1) -> l
     d, s, net = model.demography, model.state, model.network
 
     def row(day: int, deaths: int, births: int) -> dict:
-        ages = ((day - s.birth_day) / 365.0)[s.alive]
+        age = (day - s.birth_day) / 365.0
         degree, clustering = network_shape(net, s.alive)
         size = np.bincount(s.household[s.alive])
-        voters = s.alive & ((day - s.birth_day) / 365.0 >= model.p.voting_age)
+        voters = s.alive & (age >= model.p.voting_age)
         return {
             "year": day // 365,
             "alive": int(s.alive.sum()),
             "deaths": deaths,
             "births": births,
-            "median_age": float(np.median(ages)),
+            "median_age": float(np.median(age[s.alive])),
             "degree": degree,
             "clustering": clustering,
             "household": float(size[size > 0].mean()),
