@@ -1,6 +1,7 @@
 """Is the ship stationary over the voyage? The demography alone, many seeds, 200 years.
 
     python experiments/stationarity.py [--seeds 20] [--years 200] [--crew 3000] [--workers 2]
+                                       [--start-ages uniform|stationary]
 
 Runs :func:`model.stationarity.demography_voyage` (deaths by age, partnering, coming of age,
 retirement, planned births on a ship's state arrays and network; beliefs, trust and collapse
@@ -24,9 +25,9 @@ from model.stationarity import demography_voyage
 EVERY = 10  # years between rows
 
 
-def voyage(args: tuple[int, int, int]) -> pd.DataFrame:
-    seed, years, crew = args
-    frame = pd.DataFrame(demography_voyage(seed, years, n=crew, every=EVERY))
+def voyage(args: tuple[int, int, int, str]) -> pd.DataFrame:
+    seed, years, crew, start_ages = args
+    frame = pd.DataFrame(demography_voyage(seed, years, crew, EVERY, start_ages))
     frame["seed"] = seed
     return frame
 
@@ -106,16 +107,22 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=200, help="years (default 200)")
     parser.add_argument("--crew", type=int, default=3000, help="crew at day 0 (default 3000)")
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    parser.add_argument(
+        "--start-ages",
+        choices=("uniform", "stationary"),
+        default="uniform",
+        help="the start's age pyramid (the parameter start_ages; default uniform)",
+    )
     args = parser.parse_args()
     if args.seeds < 1 or args.years < EVERY or args.crew < 100 or args.workers < 1:
         parser.error(f"expected --seeds >= 1, --years >= {EVERY}, --crew >= 100, --workers >= 1")
-    tasks = [(seed, args.years, args.crew) for seed in range(1, args.seeds + 1)]
+    tasks = [(seed, args.years, args.crew, args.start_ages) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(args.workers) as pool:
         frames = list(tqdm(pool.map(voyage, tasks), total=len(tasks), desc="voyages"))
     runs = pd.concat(frames, ignore_index=True)
     print(
-        f"{args.seeds} seeds, {args.crew} crew, {args.years} years, the demography alone "
-        "(range over seeds)\n"
+        f"{args.seeds} seeds, {args.crew} crew, {args.years} years, start_ages="
+        f"{args.start_ages}, the demography alone (range over seeds)\n"
     )
     print(decade_table(runs))
     print()

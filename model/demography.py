@@ -61,6 +61,7 @@ retire and leave their team (the captain keeps command). Voting follows age (``v
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,10 +89,7 @@ def gompertz_scale(life_expectancy: float, premature: float, slope: float) -> fl
     a = np.arange(0.0, 200.0, 0.01)
 
     def expectancy(scale: float) -> float:
-        cumulative = premature * a + (
-            scale * a if slope == 0 else scale / slope * np.expm1(slope * a)
-        )
-        return float(np.exp(-cumulative).sum() * 0.01)
+        return float(survival(a, premature, scale, slope).sum() * 0.01)
 
     if expectancy(0.0) <= life_expectancy:
         return 0.0
@@ -103,6 +101,38 @@ def gompertz_scale(life_expectancy: float, premature: float, slope: float) -> fl
         else:
             high = mid
     return float(np.exp((low + high) / 2))
+
+
+def survival(ages: np.ndarray, premature: float, scale: float, slope: float) -> np.ndarray:
+    """The share of those born who live to each age (years) under the hazard
+    :math:`m + A e^{g a}` (``premature``, ``scale``, ``slope``): the life table's *l(a)*."""
+    cumulative = premature * ages + (
+        scale * ages if slope == 0 else scale / slope * np.expm1(slope * ages)
+    )
+    return np.exp(-cumulative)
+
+
+def life_table(params: Parameters, step: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """Ages (0 to 150 years by ``step``) and the stationary population's age density at each:
+    with a constant number of births a year, as the ship's planned births keep it, the share
+    of the living at age *a* is proportional to *l(a)* (a stationary population; Preston,
+    Heuveline & Guillot 2001, ch. 3), at the multiplier 1."""
+    return _life_table(
+        params.mortality_per_1000 / 1000.0, params.life_expectancy, params.gompertz_slope, step
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _life_table(
+    premature: float, life_expectancy: float, slope: float, step: float
+) -> tuple[np.ndarray, np.ndarray]:
+    scale = gompertz_scale(life_expectancy, premature, slope)
+    ages = np.arange(0.0, 150.0, step)
+    density = survival(ages, premature, scale, slope)
+    ages.flags.writeable = False
+    density = density / density.sum()
+    density.flags.writeable = False
+    return ages, density
 
 
 def initial_partners(household: np.ndarray, ages: np.ndarray, adult_age: float) -> np.ndarray:

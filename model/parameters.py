@@ -91,6 +91,17 @@ class Parameters:
         "assumption: the story's breach of one compartment killed 3 people of 2 households",
         "ship",
     )
+    start_ages: str = spec(
+        "uniform",
+        "-",
+        Options(("uniform", "stationary")),
+        "The crew's ages at day 0: 'uniform' within each household role (children 0-18, "
+        "adults 20-62, elders 62-88); 'stationary', the age pyramid the voyage's own deaths and "
+        "planned births hold (the life table), with the elder households it needs",
+        "assumption: 'uniform' is the calibrated start (docs/ODD.md §5); 'stationary' reads the "
+        "story's children born aboard as a ship under way for generations (docs/ODD.md §7.4)",
+        "ship",
+    )
     voting_age: int = spec(
         18,
         "years",

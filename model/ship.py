@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.crew import DEPARTMENT_SHARES, RETIREMENT_AGE, Department, Role
+from model.demography import life_table
 from model.network import TieKind
 from model.parameters import Parameters
 
@@ -27,6 +28,11 @@ HOUSEHOLD_TYPES = np.array(
         [0.05, 0, 2, 0],  # elder couple
     ]
 )
+#: Elder households the stationary start adds (``start_ages="stationary"``), in place of the
+#: elder couples above: as many elder couples as widowed elders living alone (assumption:
+#: the ship houses its old in their own homes, one in two widowed), in the number the life
+#: table's share of elders needs.
+ELDER_HOUSEHOLDS = np.array([[0.0, 0, 2, 0], [0.0, 0, 1, 0]])
 #: Children per family with children: 1, 2 or 3, with these shares (assumption).
 CHILDREN_SHARES = np.array([0.4, 0.4, 0.2])
 #: Age ranges in years (assumption): adults, children, elders.
@@ -55,13 +61,14 @@ class ShipLayout:
 def build_ship(params: Parameters, rng: np.random.Generator) -> ShipLayout:
     """Draw the crew, their homes and departments, and their social ties."""
     n = params.n_crew
-    hh, pos, kind, size = _households(n, rng)
-    is_child_slot = (pos >= HOUSEHOLD_TYPES[kind, 1]) & (HOUSEHOLD_TYPES[kind, 3] == 1)
-    is_child_slot &= pos < size - HOUSEHOLD_TYPES[kind, 2]
-    is_elder_slot = pos >= size - HOUSEHOLD_TYPES[kind, 2]
-    age = rng.uniform(*ADULT_AGES, n)
-    age[is_child_slot] = rng.uniform(*CHILD_AGES, is_child_slot.sum())
-    age[is_elder_slot] = rng.uniform(*ELDER_AGES, is_elder_slot.sum())
+    types = household_types(params)
+    hh, pos, kind, size = _households(n, types, rng)
+    is_child_slot = (pos >= types[kind, 1]) & (types[kind, 3] == 1)
+    is_child_slot &= pos < size - types[kind, 2]
+    is_elder_slot = pos >= size - types[kind, 2]
+    age = _ages(params, rng, n)
+    age[is_child_slot] = _ages(params, rng, is_child_slot.sum(), CHILD_AGES)
+    age[is_elder_slot] = _ages(params, rng, is_elder_slot.sum(), ELDER_AGES)
 
     hps, hpc = params.households_per_section, params.households_per_compartment
     section = hh // hps
@@ -85,14 +92,53 @@ def build_ship(params: Parameters, rng: np.random.Generator) -> ShipLayout:
     return layout
 
 
-def _households(n: int, rng: np.random.Generator):
+def household_types(params: Parameters) -> np.ndarray:
+    """The household types the start draws (columns as :data:`HOUSEHOLD_TYPES`).
+
+    ``start_ages="uniform"``: :data:`HOUSEHOLD_TYPES`. ``"stationary"``: its first four rows,
+    then :data:`ELDER_HOUSEHOLDS` with the share *x* each for which the expected share of
+    elders among the people equals the life table's share aged ``ELDER_AGES[0]`` or more
+    (*e*): with *P* people and *E* elders expected per household of the first four rows,
+    :math:`(E + 3x) / (P + 3x) = e`."""
+    if params.start_ages == "uniform":
+        return HOUSEHOLD_TYPES
+    ages, density = life_table(params)
+    elders = float(density[ages >= ELDER_AGES[0]].sum())
+    base = HOUSEHOLD_TYPES[:4]
+    mean_children = float(CHILDREN_SHARES @ np.arange(1, 4))
+    people = base[:, 1] + base[:, 2] + base[:, 3] * mean_children
+    P, E = float(base[:, 0] @ people), float(base[:, 0] @ base[:, 2])
+    x = max(0.0, (elders * P - E) / (3.0 * (1.0 - elders)))
+    extra = ELDER_HOUSEHOLDS.copy()
+    extra[:, 0] = x
+    return np.vstack([base, extra])
+
+
+def _ages(
+    params: Parameters, rng: np.random.Generator, count: int, span: tuple = ADULT_AGES
+) -> np.ndarray:
+    """``count`` ages in ``span`` (years): uniform (``start_ages="uniform"``), or drawn from
+    the life table's stationary density within the span (``"stationary"``; elders up to the
+    table's end, not ``ELDER_AGES[1]``)."""
+    if params.start_ages == "uniform":
+        return rng.uniform(*span, count)
+    ages, density = life_table(params)
+    top = np.inf if span is ELDER_AGES else span[1]
+    inside = (ages >= span[0]) & (ages < top)
+    cumulative = np.cumsum(density[inside])
+    step = ages[1] - ages[0]
+    drawn = np.searchsorted(cumulative, rng.uniform(0.0, cumulative[-1], count), side="right")
+    return ages[inside][np.minimum(drawn, inside.sum() - 1)] + rng.uniform(0.0, step, count)
+
+
+def _households(n: int, types: np.ndarray, rng: np.random.Generator):
     """Household id, position in household, type and size for each of n people."""
-    shares = HOUSEHOLD_TYPES[:, 0] / HOUSEHOLD_TYPES[:, 0].sum()
+    shares = types[:, 0] / types[:, 0].sum()
     count = n  # never more households than people
     kind = rng.choice(len(shares), size=count, p=shares)
     children = rng.choice(np.arange(1, 4), size=count, p=CHILDREN_SHARES)
-    size = (HOUSEHOLD_TYPES[kind, 1] + HOUSEHOLD_TYPES[kind, 2]).astype(np.int64)
-    size += np.where(HOUSEHOLD_TYPES[kind, 3] == 1, children, 0)
+    size = (types[kind, 1] + types[kind, 2]).astype(np.int64)
+    size += np.where(types[kind, 3] == 1, children, 0)
     end = np.cumsum(size)
     last = int(np.searchsorted(end, n))  # the household that reaches n people
     size = size[: last + 1]
