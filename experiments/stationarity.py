@@ -23,6 +23,8 @@ from tqdm import tqdm
 from model.stationarity import demography_voyage
 
 EVERY = 10  # years between rows
+#: The network after the start's construction has worn off (docs/ODD.md §7.4): its second check.
+SETTLED = 50
 
 
 def voyage(args: tuple[int, int, int, str]) -> pd.DataFrame:
@@ -85,6 +87,16 @@ def checks(runs: pd.DataFrame, crew: int) -> list[str]:
             f"{name} within ±10% of day 0 at every decade: {n} of {seeds} seeds "
             f"(range {low:+.1%} to {high:+.1%})"
         )
+    settled = runs[runs.year >= SETTLED]
+    if settled.year.nunique() > 1:
+        base = settled[settled.year == SETTLED].set_index("seed")
+        for name in ("degree", "clustering"):
+            ratio = settled[name] / settled.seed.map(base[name]) - 1
+            ok = (ratio.abs() <= 0.10).groupby(settled.seed).all()
+            lines.append(
+                f"{name} within ±10% of year {SETTLED} at every decade from then on: "
+                f"{int(ok.sum())} of {seeds} seeds (range {ratio.min():+.1%} to {ratio.max():+.1%})"
+            )
     age = runs.pivot(index="seed", columns="year", values="median_age")
     years = sorted(age.columns)
     for a, b in zip(years[::10], years[10::10], strict=False):
