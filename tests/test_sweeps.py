@@ -365,3 +365,26 @@ def test_dask_scheduler_address_gives_the_same_table(reference, tmp_path):
         comparable(pd.read_parquet(tmp_path / "runs.parquet")),
         comparable(pd.read_parquet(reference / "runs.parquet")),
     )
+
+
+def test_a_runs_row_says_when_the_voyage_diverted_and_how_it_ended():
+    """The voyage's outcome columns: the first change of course, the first referendum the
+    crew forced by petition (a captain's referendum is not one), and the end."""
+    from model.sweeps.runner import outcomes
+
+    model = CrewModel(rng=5, n_crew=300, referendum_margin=5, voyage_years=1.0)
+    model.run(10)
+    model.state.belief[:] = 0.05  # everyone now wants to divert
+    model.call_referendum()
+    model.run(400)
+    row = outcomes(model, model.series())
+    events = model.events().query("kind == 'referendum'")
+    petitions = events[events.cause == "petition"].day
+    assert row["diversion_day"] == 10  # the captain's referendum diverted
+    assert row["forced_referendum_day"] == petitions.iloc[0] > 10  # the crew's came later
+    assert row["ended"] is None and row["end_day"] is None  # HD 85512 is 90 years away
+    model = CrewModel(rng=5, n_crew=300, referendum_margin=5, voyage_years=0.1)
+    model.run(100)
+    row = outcomes(model, model.series())
+    assert row["ended"] == "arrival" and row["end_day"] == 37  # 0.1 years = 36.5 days
+    assert row["diversion_day"] is None

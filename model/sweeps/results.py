@@ -53,8 +53,8 @@ def runs_schema(posterior: bool = False) -> pa.Schema:
     """The columns of ``runs.parquet``: ids, every parameter, seed, outcomes, timing; with
     ``posterior``, ``posterior_draw`` (the particle each run drew) after the seeds.
 
-    The outcomes are the run's collapse, referendums, mission and lowest cohesion, then the
-    last day's value of each metric declared with an ``outcome`` column.
+    The outcomes are the run's collapse, referendums, mission, the voyage's forced
+    referendum, diversion and end, and lowest cohesion, then the last day's value of each metric declared with an ``outcome`` column.
     """
     fields = [
         ("run_id", pa.int64()),
@@ -75,6 +75,10 @@ def runs_schema(posterior: bool = False) -> pa.Schema:
         ("first_referendum_margin", pa.int64()),
         ("referendums", pa.string()),
         ("mission", pa.string()),
+        ("forced_referendum_day", pa.int64()),
+        ("diversion_day", pa.int64()),
+        ("ended", pa.string()),
+        ("end_day", pa.int64()),
         ("min_cohesion", pa.float64()),
         ("min_cohesion_day", pa.int64()),
     ]

@@ -145,7 +145,8 @@ def execute_run(task: RunTask, settings: RunSettings) -> tuple[dict[str, Any], p
 
 def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
     """A finished run's outcome columns: its collapse, referendums, mission and lowest
-    cohesion, then the last day's value of each metric declared with an ``outcome``."""
+    cohesion, the voyage's forced referendum, diversion and end, then the last day's value of
+    each metric declared with an ``outcome``."""
     held = model.held_referendums
     first = held[0] if held else None
     cohesion = series["cohesion"].to_numpy(dtype=float)
@@ -160,6 +161,12 @@ def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
             [{"day": r.day, "outcome": r.outcome, "margin": r.margin} for r in held]
         ),
         "mission": "continue" if today["mission_continue"] else "divert",
+        # the voyage: the first referendum the crew forced by petition, the first change of
+        # course, and how and when the run ended (arrival, extinction; None at the horizon)
+        "forced_referendum_day": next((r.day for r in held if r.trigger == "petition"), None),
+        "diversion_day": next((r.day for r in held if r.outcome == "divert"), None),
+        "ended": model.ended,
+        "end_day": model.day if model.ended else None,
         "min_cohesion": float(np.nanmin(cohesion)) if np.isfinite(cohesion).any() else None,
         "min_cohesion_day": int(series["day"].iloc[int(np.nanargmin(cohesion))])
         if np.isfinite(cohesion).any()

@@ -286,7 +286,7 @@ def parse_experiment(
         closed = "both" if high is not None else "left"
         return int(_held(label, key, value, Interval(Integral, low, high, closed=closed)))
 
-    horizon = whole("horizon_days", data["horizon_days"], 1, 100_000)
+    horizon = whole("horizon_days", data["horizon_days"], 1, 365_000)
     replicates = whole("replicates", data["replicates"], 1, 1_000_000)
     root_seed = whole("root_seed", data["root_seed"], 0)
     breach = data.get("breach_at_start")
