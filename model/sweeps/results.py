@@ -54,7 +54,8 @@ def runs_schema(posterior: bool = False) -> pa.Schema:
     ``posterior``, ``posterior_draw`` (the particle each run drew) after the seeds.
 
     The outcomes are the run's collapse, referendums, mission, the voyage's forced
-    referendum, diversion and end, and lowest cohesion, then the last day's value of each metric declared with an ``outcome`` column.
+    referendum, diversion and end, and lowest cohesion, then the last day's value of each
+    metric declared with an ``outcome`` column.
     """
     fields = [
         ("run_id", pa.int64()),
