@@ -180,19 +180,22 @@ def test_two_hundred_years_hold_the_population(seed):
 
 @pytest.mark.slow
 def test_two_hundred_years_keep_the_network_shape():
-    """600 crew for 200 years (lean, ~10 s): population, mean degree and clustering at every
-    decade against day 0. At 3,000 crew seeds 1-3 stay within -10%/+1% (degree) and
-    -10%/+3% (clustering) of day 0 (docs/ODD.md §7.4); a 600-crew ship is noisier: seeds 1-4
-    reach -11%/+13% and -13%/+22%, seed 1 -10.7%/+0.2% and -9.8%/+5.2%. The share of the
-    voters who voted in the recorded referendum falls to none once the start's crew is dead."""
-    rows = demography_voyage(1, 200, n=600, every=10)
+    """600 crew for 200 years from the stationary start (lean, ~13 s): population, mean
+    degree and clustering at every decade. At 3,000 crew (20 seeds, docs/ODD.md §7.4) degree
+    stays within -3.5%/+1.8% of day 0, and clustering settles about 12% below the start's by
+    year 60, then within -5.3%/+1.0% of its year-50 value; a 600-crew ship is noisier: seeds
+    1-6 reach -8.9%/+1.0% (degree against day 0), -17%/+3% (clustering against day 0) and
+    -10.2%/+2.7% (clustering against year 50). The share of the voters who voted in the
+    recorded referendum falls to none once the start's crew is dead."""
+    rows = demography_voyage(1, 200, n=600, every=10, start_ages="stationary")
     alive = np.array([r["alive"] for r in rows])
     degree = np.array([r["degree"] for r in rows])
     clustering = np.array([r["clustering"] for r in rows])
     recorded = np.array([r["recorded"] for r in rows])
     assert (np.abs(alive - 600) <= 30).all()  # +-5% at every decade
     assert (np.abs(degree / degree[0] - 1) <= 0.12).all()
-    assert (np.abs(clustering / clustering[0] - 1) <= 0.15).all()
+    assert (np.abs(clustering / clustering[0] - 1) <= 0.20).all()
+    assert (np.abs(clustering[5:] / clustering[5] - 1) <= 0.12).all()  # settled from year 50
     assert recorded[0] > 0.99 and (np.diff(recorded) <= 0).all() and recorded[-1] == 0.0
 
 
