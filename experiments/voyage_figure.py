@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.analysis import load_results, wilson_interval
+from model.analysis import load_results, varied_parameters, wilson_interval
 
 YEAR = 365.0
+#: The two parameters whose product is the breach rate (one axis of the study).
+BREACH_FACTORS = ("impact_rate", "penetration_probability")
 #: The events, by their column in runs.parquet: (column, label).
 EVENTS = (
     ("forced_referendum_day", "referendum forced by petition"),
@@ -43,14 +45,26 @@ def breaches_a_year(runs: pd.DataFrame) -> pd.Series:
     return runs["impact_rate"] * runs["penetration_probability"]
 
 
-def voyage_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row a strategy and breach rate: voyages, and for each event the share of voyages
-    it came in (Wilson 95% interval) and the median year it came; how the voyages ended."""
+def other_varied(runs: pd.DataFrame, varied: list[str] | None = None) -> list[str]:
+    """The varied parameters besides the strategy and the breach rate's two factors (each
+    value of them is a cell of its own)."""
+    names = varied if varied is not None else varied_parameters(runs)
+    return [n for n in names if n not in ("captain_strategy", *BREACH_FACTORS)]
+
+
+def voyage_table(runs: pd.DataFrame, varied: list[str] | None = None) -> pd.DataFrame:
+    """One row a cell (strategy, breach rate and any other varied parameter): voyages, and
+    for each event the share of voyages it came in (Wilson 95% interval) and the median year
+    it came; how the voyages ended."""
     runs = runs[~runs["failed"]].assign(breaches=breaches_a_year(runs))
+    extra = other_varied(runs, varied)
     rows = []
-    for (strategy, breaches), cell in runs.groupby(["captain_strategy", "breaches"], sort=True):
+    for key, cell in runs.groupby(["captain_strategy", "breaches", *extra], sort=True):
         n = len(cell)
-        row = {"strategy": strategy, "breaches_a_year": breaches, "voyages": n}
+        strategy, breaches, *values = key
+        row = {"strategy": strategy, "breaches_a_year": breaches}
+        row.update(zip(extra, values, strict=True))
+        row["voyages"] = n
         for column, label in EVENTS:
             came = cell[column].notna()
             low, high = wilson_interval(np.array([came.sum()]), np.array([n]))
@@ -66,15 +80,20 @@ def voyage_table(runs: pd.DataFrame) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(STRATEGY_COLOURS)}
     table = pd.DataFrame(rows)
     return table.sort_values(
-        ["strategy", "breaches_a_year"], key=lambda c: c.map(order) if c.name == "strategy" else c
+        ["strategy", "breaches_a_year", *extra],
+        key=lambda c: c.map(order) if c.name == "strategy" else c,
     ).reset_index(drop=True)
 
 
-def voyage_figure(runs: pd.DataFrame, horizon_days: int) -> Figure:
+def voyage_figure(runs: pd.DataFrame, horizon_days: int, varied: list[str] | None = None) -> Figure:
     """For each event, the share of voyages in which it has come by each year of the voyage,
     one line a strategy (colour) and breach rate (line width grows with the rate), up to the
     last day any voyage ran (its end, or the horizon)."""
     runs = runs[~runs["failed"]].assign(breaches=breaches_a_year(runs))
+    extra = other_varied(runs, varied)
+    styles = ["-", "--", ":", "-."]
+    combos = sorted(runs[extra].drop_duplicates().itertuples(index=False, name=None))
+    extra_style = {combo: styles[i % len(styles)] for i, combo in enumerate(combos)}
     rates = sorted(runs["breaches"].unique())
     widths = dict(zip(rates, np.linspace(0.8, 3.0, len(rates)), strict=True))
     last = runs["end_day"].fillna(horizon_days).max() / YEAR
@@ -82,16 +101,19 @@ def voyage_figure(runs: pd.DataFrame, horizon_days: int) -> Figure:
     figure = Figure(figsize=(15, 4.2), layout="constrained")
     axes = figure.subplots(1, len(EVENTS), sharey=True)
     for ax, (column, label) in zip(axes, EVENTS, strict=True):
-        for (strategy, breaches), cell in runs.groupby(["captain_strategy", "breaches"]):
+        for key, cell in runs.groupby(["captain_strategy", "breaches", *extra]):
+            strategy, breaches, *values = key
             when = np.sort(cell[column].dropna().to_numpy() / YEAR)
             share = np.searchsorted(when, years, side="right") / len(cell)
+            others = "".join(f", {n} {_value(v)}" for n, v in zip(extra, values, strict=True))
             ax.step(
                 years,
                 100 * share,
                 where="post",
                 color=STRATEGY_COLOURS.get(strategy, "grey"),
                 linewidth=widths[breaches],
-                label=f"{strategy}, {breaches:.3g} breaches/yr",
+                linestyle=extra_style[tuple(values)],
+                label=f"{strategy}, {breaches:.3g} breaches/yr{others}",
             )
         ax.set_title(f"{label} by year")
         ax.set_xlabel("year of the voyage")
@@ -112,6 +134,10 @@ def voyage_figure(runs: pd.DataFrame, horizon_days: int) -> Figure:
     return figure
 
 
+def _value(v) -> str:
+    return f"{v:g}" if isinstance(v, int | float | np.number) else str(v)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="the voyage sweep's result folder")
@@ -130,11 +156,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    table = voyage_table(runs)
+    varied = list(manifest.get("varied", [])) or None
+    table = voyage_table(runs, varied)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(table.round(2).to_string(index=False))
     out = args.out or args.results / "voyage.png"
-    voyage_figure(runs, int(manifest["horizon_days"])).savefig(out, dpi=110)
+    voyage_figure(runs, int(manifest["horizon_days"]), varied).savefig(out, dpi=110)
     print(f"wrote {out}")
     return 0
 

@@ -76,6 +76,16 @@ def test_the_table_counts_what_the_runs_record(tiny):
     assert table["diverted %"].max() > 0  # the breaches divert some voyages
 
 
+def test_another_varied_parameter_splits_the_cells(tiny):
+    runs, _ = load_results(tiny)
+    varied = ["captain_strategy", "penetration_probability", "replicate"]
+    table = vf.voyage_table(runs, varied)
+    assert len(table) == 12 and (table["voyages"] == 1).all()
+    assert sorted(table["replicate"].unique()) == [0, 1, 2]
+    labels = [line.get_label() for line in vf.voyage_figure(runs, 120, varied).axes[0].lines]
+    assert len(labels) == 12 and any(label.endswith("replicate 2") for label in labels)
+
+
 def test_the_figure_rises_to_the_tables_shares(tiny):
     runs, manifest = load_results(tiny)
     table = vf.voyage_table(runs)
