@@ -120,18 +120,20 @@ def voyage_figure(runs: pd.DataFrame, horizon_days: int, varied: list[str] | Non
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("% of voyages")
     axes[0].set_ylim(-2, 102)
-    n = runs.groupby(["captain_strategy", "breaches"]).size()
+    n = runs.groupby(["captain_strategy", "breaches", *extra]).size()
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(
         handles,
         labels,
         loc="outside right upper",
         fontsize=7,
-        title=f"{n.min()}–{n.max()} voyages a line"
-        if n.min() != n.max()
-        else f"{n.min()} voyages a line",
+        title=_count(n.min()) if n.min() == n.max() else f"{n.min()}–{_count(n.max())}",
     )
     return figure
+
+
+def _count(n: int) -> str:
+    return f"{n} voyage a line" if n == 1 else f"{n} voyages a line"
 
 
 def _value(v) -> str:

@@ -84,6 +84,8 @@ def test_another_varied_parameter_splits_the_cells(tiny):
     assert sorted(table["replicate"].unique()) == [0, 1, 2]
     labels = [line.get_label() for line in vf.voyage_figure(runs, 120, varied).axes[0].lines]
     assert len(labels) == 12 and any(label.endswith("replicate 2") for label in labels)
+    title = vf.voyage_figure(runs, 120, varied).legends[0].get_title().get_text()
+    assert title == "1 voyage a line"
 
 
 def test_the_figure_rises_to_the_tables_shares(tiny):
