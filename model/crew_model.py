@@ -269,9 +269,9 @@ class CrewModel(mesa.Model):
             )
         premature, old = self.demography.deaths(self.state, self.day)
         if len(premature):
-            self.kill(premature, cause="premature")
+            self.kill(premature, cause="premature", blame=self.p.premature_blame)
         if len(old):
-            self.kill(old, cause="old age", blamed=False, grief_weight=self.p.old_age_grief)
+            self.kill(old, cause="old age", blame=0.0, grief_weight=self.p.old_age_grief)
         for _ in range(self.breaches.occurs(self.streams.hazards)):
             if self.state.alive.any():
                 self.breach(source="hazard")
@@ -380,13 +380,14 @@ class CrewModel(mesa.Model):
         slots: np.ndarray,
         cause: str,
         public: bool = False,
-        blamed: bool = True,
+        blame: float = 1.0,
         grief_weight: float = 1.0,
     ) -> None:
         """Deaths: grief and trust for those hit, then removal from the ship and network.
 
-        ``blamed=False`` (deaths of old age): grief without a loss of trust in the
-        leadership; nobody holds the leadership to account for old age (docs/ODD.md).
+        ``blame`` scales the trust they cost the leadership: 0 for deaths of old age (grief
+        without a loss of trust: nobody holds the leadership to account for old age,
+        docs/ODD.md), ``premature_blame`` for premature deaths, 1 for a breach's.
         ``grief_weight`` scales the grief they bring (``old_age_grief`` for old age)."""
         slots = np.asarray(slots, dtype=np.int64)
         state = self.state
@@ -397,8 +398,10 @@ class CrewModel(mesa.Model):
         if grief_weight != 1.0:
             grief = grief * grief_weight
         self.grief.add(state, grief)
-        if blamed:
-            self.leadership.erode_trust(self.day, state, loss, public)
+        if blame > 0.0:
+            self.leadership.erode_trust(
+                self.day, state, loss if blame == 1.0 else blame * loss, public
+            )
         state.alive[slots] = False
         self.ledger.record_deaths(self.day, slots, self.network)  # before their ties are cut
         self.network.remove(slots)

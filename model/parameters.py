@@ -285,6 +285,16 @@ class Parameters:
         "assumption: the most distant personal tie (a shared corridor)",
         "grief",
     )
+    premature_blame: float = spec(
+        1.0,
+        "1",
+        Interval(Real, 0, 1),
+        "Share of a breach death's trust cost that a premature death (emergency, accident, "
+        "suicide) costs the leadership; 0: nobody holds the leadership to account for them",
+        "assumption: 1, every death aboard is the ship's to prevent; the rival, 0, keeps a "
+        "quiet ship from collapsing over decades (experiments/README.md, the voyage pilot)",
+        "leadership",
+    )
     old_age_grief: float = spec(
         1.0,
         "grief",

@@ -130,3 +130,34 @@ def test_a_death_of_old_age_brings_old_age_grief_times_a_death_s_grief(weight):
     assert grief[1.0].sum() > 0.5  # the elder's household at least
     # decay is linear in grief, so the ratio holds after the day's fading too
     np.testing.assert_allclose(grief[weight], weight * grief[1.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("blame", [0.0, 0.5])
+def test_a_premature_death_costs_premature_blame_times_a_breach_deaths_trust(blame):
+    """A premature death's trust cost is ``premature_blame`` times what the same death costs
+    at 1 (a breach death's); a death of old age costs none."""
+    lost = {}
+    for b in (1.0, blame):
+        model = CrewModel(rng=3, n_crew=200, premature_blame=b, captain_strategy="silent")
+        victim = int(np.flatnonzero(model.state.alive & (model.ages() < 60))[0])
+        before = model.state.trust.copy()
+        model.kill(np.array([victim]), cause="premature", blame=model.p.premature_blame)
+        lost[b] = -np.log(model.state.trust / before)  # trust *= 1 - size: log-loss
+    assert lost[1.0].max() > 0.01  # the victim's household at least
+    np.testing.assert_allclose(lost[blame], -np.log1p(-blame * (1 - np.exp(-lost[1.0]))))
+    model = CrewModel(rng=3, n_crew=200)
+    model.demography.deaths = lambda state, day: (
+        np.array([int(np.flatnonzero(model.state.alive & (model.ages() < 60))[0])]),
+        np.array([], int),
+    )
+    trust = model.state.trust.copy()
+    model._hazards()
+    assert (model.state.trust < trust).any()  # the day's premature deaths are blamed
+    model = CrewModel(rng=3, n_crew=200, premature_blame=0.0)
+    model.demography.deaths = lambda state, day: (
+        np.array([int(np.flatnonzero(model.state.alive & (model.ages() < 60))[0])]),
+        np.array([], int),
+    )
+    trust = model.state.trust.copy()
+    model._hazards()
+    np.testing.assert_array_equal(model.state.trust, trust)  # premature_blame 0: none
