@@ -4,29 +4,18 @@ written, probabilities that are probabilities, common random numbers, resume, ba
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from experiment_scripts import load_script
 
 from model import strategies
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "experiments" / "strategy_robustness.py"
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("strategy_robustness", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["strategy_robustness"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sr = _load()
+sr = load_script("strategy_robustness")
 
 TINY = """
 horizon_days = 60

@@ -4,30 +4,19 @@ table's shares, and a folder that is not a voyage sweep gets one line, not a tra
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from experiment_scripts import load_script
 
 from model.analysis import load_results
 from model.sweeps.spec import parse_experiment
 from model.sweeps.sweep import run_sweep
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "experiments" / "voyage_figure.py"
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("voyage_figure", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["voyage_figure"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-vf = _load()
+vf = load_script("voyage_figure")
 
 # A ship 0.2 years from Tau Ceti under a breach every few days (at penetration 1) or none: some
 # voyages divert (and then run to the horizon, HD 85512 being 90 years away), others arrive.
