@@ -154,6 +154,7 @@ def test_benchmark_quick_runs_and_prints_the_table(tmp_path):
         "peak memory",
         "Mesa agent objects",
         "voyage, 3,000 crew, 5 years",
+        "sweep throughput: 2 voyages of 2 years",
     ):
         assert measure in text
     assert "max abs diff 0.0e+00" in text, "kernel and oracle agree to the last bit"
