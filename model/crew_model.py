@@ -399,9 +399,7 @@ class CrewModel(mesa.Model):
             grief = grief * grief_weight
         self.grief.add(state, grief)
         if blame > 0.0:
-            self.leadership.erode_trust(
-                self.day, state, loss if blame == 1.0 else blame * loss, public
-            )
+            self.leadership.erode_trust(self.day, state, blame * loss, public)
         state.alive[slots] = False
         self.ledger.record_deaths(self.day, slots, self.network)  # before their ties are cut
         self.network.remove(slots)

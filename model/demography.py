@@ -508,17 +508,14 @@ class Demography:
         close no triangles: the network's clustering would fall as couples move)."""
         changed = state.section[movers] != section
         who, old = movers[changed], state.section[movers][changed]
+        state.section[movers] = section
         if len(who) == 0:
-            state.section[movers] = section
             return
         stay = state.alive.copy()
-        stay[movers] = False
+        stay[movers] = False  # the others, grouped by section (the movers' move is moot)
         a, b = self._members(state.section, stay, who, old)
         network.drop_kind(a, b, TieKind.NEIGHBOUR)
-        state.section[movers] = section
-        met = state.alive.copy()
-        met[movers] = False
-        self._acquaintances(state, network, who, met, 2 * self.p.neighbours_per_person, self.rng)
+        self._acquaintances(state, network, who, stay, 2 * self.p.neighbours_per_person, self.rng)
 
     @staticmethod
     def _residents(

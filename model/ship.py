@@ -68,7 +68,7 @@ def build_ship(params: Parameters, rng: np.random.Generator) -> ShipLayout:
     is_elder_slot = pos >= size - types[kind, 2]
     age = _ages(params, rng, n)
     age[is_child_slot] = _ages(params, rng, is_child_slot.sum(), CHILD_AGES)
-    age[is_elder_slot] = _ages(params, rng, is_elder_slot.sum(), ELDER_AGES)
+    age[is_elder_slot] = _ages(params, rng, is_elder_slot.sum(), ELDER_AGES, open_top=True)
 
     hps, hpc = params.households_per_section, params.households_per_compartment
     section = hh // hps
@@ -115,15 +115,19 @@ def household_types(params: Parameters) -> np.ndarray:
 
 
 def _ages(
-    params: Parameters, rng: np.random.Generator, count: int, span: tuple = ADULT_AGES
+    params: Parameters,
+    rng: np.random.Generator,
+    count: int,
+    span: tuple = ADULT_AGES,
+    open_top: bool = False,
 ) -> np.ndarray:
     """``count`` ages in ``span`` (years): uniform (``start_ages="uniform"``), or drawn from
-    the life table's stationary density within the span (``"stationary"``; elders up to the
-    table's end, not ``ELDER_AGES[1]``)."""
+    the life table's stationary density within the span (``"stationary"``; with
+    ``open_top``, the elders', up to the table's end rather than the span's)."""
     if params.start_ages == "uniform":
         return rng.uniform(*span, count)
     ages, density = life_table(params)
-    top = np.inf if span is ELDER_AGES else span[1]
+    top = np.inf if open_top else span[1]
     inside = (ages >= span[0]) & (ages < top)
     cumulative = np.cumsum(density[inside])
     step = ages[1] - ages[0]
