@@ -388,3 +388,17 @@ def test_a_runs_row_says_when_the_voyage_diverted_and_how_it_ended():
     row = outcomes(model, model.series())
     assert row["ended"] == "arrival" and row["end_day"] == 37  # 0.1 years = 36.5 days
     assert row["diversion_day"] is None
+
+
+def test_a_referendum_that_keeps_a_diverted_course_is_not_a_diversion():
+    """diversion_day is the first change of course to HD 85512: on a ship whose recorded
+    referendum already diverted, a referendum that diverts again changes nothing."""
+    from model.sweeps.runner import outcomes
+
+    model = CrewModel(rng=5, n_crew=300, referendum_margin=-5)
+    assert model.referendums[0].outcome == "divert"
+    model.run(5)
+    model.state.belief[:] = 0.05
+    model.call_referendum()
+    model.run(2)
+    assert outcomes(model, model.series())["diversion_day"] is None

@@ -164,7 +164,16 @@ def outcomes(model, series: pd.DataFrame) -> dict[str, Any]:
         # the voyage: the first referendum the crew forced by petition, the first change of
         # course, and how and when the run ended (arrival, extinction; None at the horizon)
         "forced_referendum_day": next((r.day for r in held if r.trigger == "petition"), None),
-        "diversion_day": next((r.day for r in held if r.outcome == "divert"), None),
+        "diversion_day": next(
+            (
+                r.day
+                for before, r in zip(
+                    model.referendums[:-1], held, strict=True
+                )  # and the one before
+                if r.outcome == "divert" and before.outcome != "divert"
+            ),
+            None,
+        ),
         "ended": model.ended,
         "end_day": model.day if model.ended else None,
         "min_cohesion": float(np.nanmin(cohesion)) if np.isfinite(cohesion).any() else None,
